@@ -1,0 +1,423 @@
+package io.convspark.kernels;
+
+import io.convspark.kernels.internal.ConvKernels;
+import io.convspark.kernels.internal.KernelProvider;
+import io.convspark.kernels.internal.KernelSupport;
+import io.convspark.kernels.internal.pack.ConvBlocks;
+import io.convspark.kernels.internal.pack.WeightPacker;
+import io.convspark.kernels.internal.pool.KernelCall;
+import io.convspark.kernels.internal.pool.ParallelTask;
+import java.util.Objects;
+
+/**
+ * A planned 2-D convolution: algorithm chosen, weights packed and epilogue fused, once. Immutable
+ * and thread-safe; {@link #execute} allocates nothing.
+ *
+ * <ul>
+ *   <li>{@code gemm}: 1x1, stride 1, no padding; the whole batch is one [pixels x C] matrix.
+ *   <li>{@code depthwise}: groups == channels with multiplier 1; channels in vector lanes,
+ *       borders clipped in the kernel (no padding copy).
+ *   <li>{@code direct}: everything else (any kernel, stride, dilation, groups, the 3-channel
+ *       stem); input copied into a zero-bordered scratch image when padded.
+ * </ul>
+ *
+ * <pre>{@code
+ * Conv2dPlan conv = Conv2dPlan.create(shape, oihw, bias, Epilogue.of(Activation.RELU));
+ * float[] scratch = new float[(int) conv.scratchFloats()];
+ * try (WorkerPool pool = WorkerPool.create(2)) {
+ *   conv.execute(pool, in, 0, out, 0, null, 0, batch, scratch, 0);
+ * }
+ * }</pre>
+ */
+public final class Conv2dPlan {
+  /** The algorithms a plan may choose, in the order the planner tries them. */
+  public enum Algorithm { GEMM, DEPTHWISE, DIRECT }
+
+  private final Conv2dShape shape;
+  private final Epilogue epilogue;
+  private final KernelSupport ks;
+  private final ConvKernels kernels;
+  private final int lanes;
+  private final Algorithm algorithm;
+  private final float[] packed;
+  private final ConvBlocks blocks; // GEMM and DIRECT
+  private final int[] kOff; // GEMM and DIRECT: input offset of reduction step k
+  private final int[] tapOff; // DEPTHWISE
+  private final int paddedH;
+  private final int paddedW;
+  private final boolean copiesInput;
+  private final int outH;
+  private final int outW;
+  private final ParallelTask padTask = this::padRows;
+  private final ParallelTask computeTask = this::computeItems;
+  /** A multiple of every tile height (4, 6, 8, 12), so chunk starts are tile starts. */
+  private static final int GEMM_CHUNK_PIXELS = 48;
+
+  private Conv2dPlan(Conv2dShape s, float[] oihw, float[] bias, Epilogue e, KernelSupport ks) {
+    this.shape = s;
+    this.epilogue = e;
+    this.ks = ks;
+    this.kernels = ks.conv();
+    this.lanes = ks.lanes();
+    this.outH = s.outH();
+    this.outW = s.outW();
+    int icg = s.inChannelsPerGroup();
+    if (s.isDepthwise() && s.outC() == s.inC()) {
+      algorithm = Algorithm.DEPTHWISE;
+    } else if (s.kernelH() == 1 && s.kernelW() == 1 && s.strideH() == 1 && s.strideW() == 1
+        && !s.hasPadding()) {
+      algorithm = Algorithm.GEMM;
+    } else {
+      algorithm = Algorithm.DIRECT;
+    }
+    if (algorithm == Algorithm.DEPTHWISE) {
+      packed = WeightPacker.packDepthwiseFromOihw(s, oihw, bias, lanes);
+      blocks = null;
+      kOff = null;
+      copiesInput = false;
+      paddedH = s.inH();
+      paddedW = s.inW();
+      tapOff = new int[s.kernelH() * s.kernelW()];
+      for (int kh = 0; kh < s.kernelH(); kh++) {
+        for (int kw = 0; kw < s.kernelW(); kw++) {
+          tapOff[kh * s.kernelW() + kw] =
+              (kh * s.dilationH() * s.inW() + kw * s.dilationW()) * s.inC();
+        }
+      }
+    } else {
+      blocks = ConvBlocks.plan(s, lanes);
+      packed = WeightPacker.packConvFromOihw(s, oihw, bias, blocks, lanes);
+      tapOff = null;
+      copiesInput = s.hasPadding();
+      paddedH = s.inH() + s.padTop() + s.padBottom();
+      paddedW = s.inW() + s.padLeft() + s.padRight();
+      kOff = new int[s.kernelH() * s.kernelW() * icg];
+      int k = 0;
+      for (int kh = 0; kh < s.kernelH(); kh++) {
+        for (int kw = 0; kw < s.kernelW(); kw++) {
+          int tap = (kh * s.dilationH() * paddedW + kw * s.dilationW()) * s.inC();
+          for (int ic = 0; ic < icg; ic++) {
+            kOff[k++] = tap + ic;
+          }
+        }
+      }
+    }
+  }
+
+  /** Plans with the JVM's kernel provider. */
+  public static Conv2dPlan create(Conv2dShape shape, float[] weightsOihw, float[] bias,
+      Epilogue epilogue) {
+    return create(shape, weightsOihw, bias, epilogue, KernelProvider.get());
+  }
+
+  /**
+   * @param weightsOihw ONNX Conv weights, [outC][inC/groups][kernelH][kernelW]
+   * @param bias [outC], or null for none
+   * @throws IllegalArgumentException if a length does not match the shape
+   */
+  public static Conv2dPlan create(Conv2dShape shape, float[] weightsOihw, float[] bias,
+      Epilogue epilogue, KernelSupport ks) {
+    Objects.requireNonNull(shape, "shape");
+    Objects.requireNonNull(weightsOihw, "weightsOihw");
+    Objects.requireNonNull(epilogue, "epilogue");
+    if (weightsOihw.length != shape.weightCount()) {
+      throw new IllegalArgumentException("cannot plan Conv " + shape + ": weights have "
+          + weightsOihw.length + " floats, the shape needs " + shape.weightCount() + " (OIHW)");
+    }
+    if (bias != null && bias.length != shape.outC()) {
+      throw new IllegalArgumentException("cannot plan Conv " + shape + ": bias has "
+          + bias.length + " floats, it must have one per output channel (" + shape.outC() + ")");
+    }
+    long padded = (long) (shape.inH() + shape.padTop() + shape.padBottom())
+        * (shape.inW() + shape.padLeft() + shape.padRight()) * shape.inC();
+    if (padded > Integer.MAX_VALUE - 64 || shape.outputCount() > Integer.MAX_VALUE - 64) {
+      throw new IllegalArgumentException("cannot plan Conv " + shape + ": an image of "
+          + Math.max(padded, shape.outputCount()) + " floats exceeds the 2^31 array limit");
+    }
+    return new Conv2dPlan(shape, weightsOihw, bias, epilogue, ks);
+  }
+
+  public Conv2dShape shape() {
+    return shape;
+  }
+
+  public Epilogue epilogue() {
+    return epilogue;
+  }
+
+  public Algorithm algorithm() {
+    return algorithm;
+  }
+
+  /** The packed weight layout, in oneDNN's grammar (L = vector lanes). */
+  public String weightLayout() {
+    return algorithm == Algorithm.DEPTHWISE ? "Chw" + lanes + "c" : "Ohwi" + lanes + "o";
+  }
+
+  /** Bytes of packed weights, bias included. */
+  public long packedBytes() {
+    return 4L * packed.length;
+  }
+
+  /** Scratch floats {@link #execute} needs: the zero-bordered copy of one image, or 0. */
+  public long scratchFloats() {
+    return copiesInput ? (long) paddedH * paddedW * shape.inC() : 0L;
+  }
+
+  /**
+   * Runs the convolution on {@code batch} NHWC images.
+   *
+   * @param residual tensor shaped like the output when the epilogue has a residual, else null;
+   *     it must not overlap {@code out}
+   * @param scratch at least {@link #scratchFloats()} floats from {@code scratchOff}
+   */
+  public void execute(WorkerPool pool, float[] in, int inOff, float[] out, int outOff,
+      float[] residual, int residualOff, int batch, float[] scratch, int scratchOff) {
+    if (epilogue.hasResidual() != (residual != null)) {
+      throw new IllegalArgumentException("cannot run Conv " + shape + ": epilogue " + epilogue
+          + (residual == null ? " needs a residual tensor" : " takes no residual tensor"));
+    }
+    KernelCall c = pool.call();
+    c.in = in;
+    c.inOff = inOff;
+    c.out = out;
+    c.outOff = outOff;
+    c.aux = residual;
+    c.auxOff = residualOff;
+    c.scratch = scratch;
+    c.scratchOff = scratchOff;
+    c.batch = batch;
+    switch (algorithm) {
+      case GEMM:
+        pool.run(computeTask, blocks.count() * gemmChunks(batch));
+        break;
+      case DEPTHWISE:
+        for (int n = 0; n < batch; n++) {
+          c.image = n;
+          pool.run(computeTask, outH * blocksOfLanes(shape.outC()));
+        }
+        break;
+      default:
+        for (int n = 0; n < batch; n++) {
+          c.image = n;
+          if (copiesInput) {
+            pool.run(padTask, paddedH);
+          }
+          pool.run(computeTask, blocks.count() * outH);
+        }
+    }
+  }
+
+  private int blocksOfLanes(int channels) {
+    return (channels + lanes - 1) / lanes;
+  }
+
+  private int gemmTileRows(int b) {
+    return kernels.tileRows(blocks.vectors()[b]);
+  }
+
+  // The last chunk absorbs the remainder, so a shifted tail tile never crosses into a chunk
+  // that another thread owns.
+  private int gemmChunks(int batch) {
+    long pixels = (long) batch * outH * outW;
+    return (int) Math.max(1, pixels / GEMM_CHUNK_PIXELS);
+  }
+
+  /** Copies rows [begin, end) of the padded image, zeroing the border. */
+  private void padRows(KernelCall c, int begin, int end) {
+    int ch = shape.inC();
+    int rowLen = paddedW * ch;
+    int inRow = shape.inW() * ch;
+    int left = shape.padLeft() * ch;
+    int src0 = c.inOff + (int) ((long) c.image * shape.inputCount());
+    for (int y = begin; y < end; y++) {
+      int dst = c.scratchOff + y * rowLen;
+      int iy = y - shape.padTop();
+      if (iy < 0 || iy >= shape.inH()) {
+        java.util.Arrays.fill(c.scratch, dst, dst + rowLen, 0f);
+      } else {
+        java.util.Arrays.fill(c.scratch, dst, dst + left, 0f);
+        System.arraycopy(c.in, src0 + iy * inRow, c.scratch, dst + left, inRow);
+        java.util.Arrays.fill(c.scratch, dst + left + inRow, dst + rowLen, 0f);
+      }
+    }
+  }
+
+  private void computeItems(KernelCall c, int begin, int end) {
+    switch (algorithm) {
+      case GEMM: gemmItems(c, begin, end); break;
+      case DEPTHWISE: depthwiseItems(c, begin, end); break;
+      default: directItems(c, begin, end);
+    }
+  }
+
+  // Item = (block, chunk of pixel tiles); tiles are global so results ignore the split.
+  private void gemmItems(KernelCall c, int begin, int end) {
+    int chunks = gemmChunks(c.batch);
+    int pixels = c.batch * outH * outW;
+    int cin = shape.inC();
+    int cout = shape.outC();
+    int icg = shape.inChannelsPerGroup();
+    for (int item = begin; item < end; item++) {
+      int b = item / chunks;
+      int chunk = item % chunks;
+      int p0 = chunk * GEMM_CHUNK_PIXELS;
+      int p1 = chunk == chunks - 1 ? pixels : p0 + GEMM_CHUNK_PIXELS;
+      int inBase = c.inOff + blocks.group()[b] * icg;
+      tiles(c, b, p0, p1, pixels, c.in, inBase, cin, c.outOff, cout, c.auxOff);
+    }
+  }
+
+  // Item = (block, output row), block-major so a block's weights stay in L2 across rows.
+  private void directItems(KernelCall c, int begin, int end) {
+    int cin = shape.inC();
+    int cout = shape.outC();
+    int icg = shape.inChannelsPerGroup();
+    float[] src = copiesInput ? c.scratch : c.in;
+    int image = copiesInput ? c.scratchOff
+        : c.inOff + (int) ((long) c.image * shape.inputCount());
+    int outImage = c.outOff + (int) ((long) c.image * shape.outputCount());
+    int resImage = c.auxOff + (int) ((long) c.image * shape.outputCount());
+    int ps = shape.strideW() * cin;
+    for (int item = begin; item < end; item++) {
+      int b = item / outH;
+      int oh = item % outH;
+      int rowIn = image + oh * shape.strideH() * paddedW * cin + blocks.group()[b] * icg;
+      int rowOut = oh * outW;
+      tiles(c, b, 0, outW, outW, src, rowIn, ps, outImage + rowOut * cout, cout,
+          resImage + rowOut * cout);
+    }
+  }
+
+  /**
+   * Pixels [p0, p1) of a run of {@code runLength} pixels in tiles of the block's height; a run's
+   * last partial tile is shifted back to overlap its neighbour (same bits, no tail kernel).
+   */
+  private void tiles(KernelCall c, int b, int p0, int p1, int runLength, float[] src, int inBase,
+      int ps, int outBase, int cout, int resBase) {
+    int nv = blocks.vectors()[b];
+    int ch = blocks.channels()[b];
+    int oc = blocks.ocStart()[b];
+    int lastLanes = ch - (nv - 1) * lanes;
+    int wOff = blocks.wOff()[b];
+    int rb = gemmTileRows(b);
+    int kTotal = kOff.length;
+    boolean epi = !epilogue.isIdentity();
+    for (int p = p0; p < p1; ) {
+      int start;
+      int rows;
+      if (runLength < rb) {
+        start = p;
+        rows = 1;
+      } else {
+        start = Math.min(p, runLength - rb);
+        rows = rb;
+      }
+      int o = outBase + start * cout + oc;
+      kernels.convTile(nv, rows, src, inBase + start * ps, ps, kOff, kTotal, packed, wOff,
+          c.out, o, cout, lastLanes);
+      if (epi) {
+        kernels.epilogue(epilogue, c.out, o, cout, rows, ch, c.aux, resBase + start * cout + oc,
+            cout);
+      }
+      p = start + rows;
+    }
+  }
+
+  // Item = (output row, channel block); kernel window clipped at the borders.
+  private void depthwiseItems(KernelCall c, int begin, int end) {
+    int ch = shape.inC();
+    int cb = blocksOfLanes(ch);
+    int kh = shape.kernelH();
+    int kw = shape.kernelW();
+    int inImage = c.inOff + (int) ((long) c.image * shape.inputCount());
+    int outImage = c.outOff + (int) ((long) c.image * shape.outputCount());
+    int resImage = c.auxOff + (int) ((long) c.image * shape.outputCount());
+    int ps = shape.strideW() * ch;
+    int rbMax = kernels.depthwiseRows();
+    // Interior columns: the whole kw window inside the image.
+    int owLo = ceilDiv(shape.padLeft(), shape.strideW());
+    int owHi = Math.min(outW, Math.max(owLo,
+        floorDiv(shape.inW() - 1 + shape.padLeft() - shape.dilationW() * (kw - 1),
+            shape.strideW()) + 1));
+    boolean epi = !epilogue.isIdentity();
+    for (int item = begin; item < end; item++) {
+      int oh = item / cb;
+      int blk = item % cb;
+      int c0 = blk * lanes;
+      int valid = Math.min(lanes, ch - c0);
+      int wOff = blk * lanes * (kh * kw + 1);
+      int ih0 = oh * shape.strideH() - shape.padTop();
+      int khBegin = windowBegin(ih0, shape.dilationH());
+      int khEnd = windowEnd(ih0, shape.dilationH(), kh, shape.inH());
+      int rowOut = outImage + oh * outW * ch + c0;
+      int rowRes = resImage + oh * outW * ch + c0;
+      for (int ow = 0; ow < outW; ) {
+        int iw0 = ow * shape.strideW() - shape.padLeft();
+        int inBase = inImage + (ih0 * shape.inW() + iw0) * ch + c0;
+        int rows;
+        int start = ow;
+        int kwBegin;
+        int kwEnd;
+        if (ow >= owLo && ow < owHi) {
+          kwBegin = 0;
+          kwEnd = kw;
+          int run = owHi - owLo;
+          if (run >= rbMax) {
+            start = Math.min(ow, owHi - rbMax);
+            rows = rbMax;
+          } else {
+            rows = 1;
+          }
+          iw0 = start * shape.strideW() - shape.padLeft();
+          inBase = inImage + (ih0 * shape.inW() + iw0) * ch + c0;
+        } else {
+          kwBegin = windowBegin(iw0, shape.dilationW());
+          kwEnd = windowEnd(iw0, shape.dilationW(), kw, shape.inW());
+          rows = 1;
+        }
+        int o = rowOut + start * ch;
+        if (khBegin >= khEnd || kwBegin >= kwEnd) {
+          // Window entirely in padding: the output is the bias.
+          for (int r = 0; r < rows; r++) {
+            System.arraycopy(packed, wOff, c.out, o + r * ch, valid);
+          }
+        } else {
+          kernels.depthwiseTile(rows, c.in, inBase, ps, tapOff, khBegin, khEnd, kwBegin, kwEnd,
+              kw, packed, wOff, c.out, o, ch, valid);
+        }
+        if (epi) {
+          kernels.epilogue(epilogue, c.out, o, ch, rows, valid, c.aux, rowRes + start * ch, ch);
+        }
+        ow = start + rows;
+      }
+    }
+  }
+
+  /** First tap whose input coordinate {@code i0 + t*d} is >= 0. */
+  private static int windowBegin(int i0, int d) {
+    return i0 >= 0 ? 0 : ceilDiv(-i0, d);
+  }
+
+  /** One past the last tap whose input coordinate is < size. */
+  private static int windowEnd(int i0, int d, int k, int size) {
+    if (i0 >= size) {
+      return 0;
+    }
+    return Math.min(k, floorDiv(size - 1 - i0, d) + 1);
+  }
+
+  private static int ceilDiv(int a, int b) {
+    return -Math.floorDiv(-a, b);
+  }
+
+  private static int floorDiv(int a, int b) {
+    return Math.floorDiv(a, b);
+  }
+
+  @Override
+  public String toString() {
+    return "Conv2dPlan[" + algorithm.name().toLowerCase(java.util.Locale.ROOT) + " " + shape
+        + ", " + weightLayout() + ", " + epilogue + ", " + ks.name() + "]";
+  }
+}

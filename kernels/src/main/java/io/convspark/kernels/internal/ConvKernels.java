@@ -1,0 +1,46 @@
+package io.convspark.kernels.internal;
+
+import io.convspark.kernels.Epilogue;
+
+/**
+ * Convolution micro-kernels over NHWC data and packed weights. Kernels trust their arguments:
+ * plans validate and only {@code assert} here.
+ */
+public interface ConvKernels {
+  /** Register-block height (output pixels per tile) used with {@code nv} channel vectors. */
+  int tileRows(int nv);
+
+  /**
+   * Direct-convolution tile: {@code rb} output pixels x {@code nv} vectors of output channels.
+   * Accumulators start at the panel's bias and run over {@code kTotal} reduction steps; step k
+   * reads input {@code in[inBase + r * inPixStride + kOff[k]]} for pixel r and weights
+   * {@code w[wOff + nv*L + k*nv*L ...]}. The last vector stores only {@code lastLanes} lanes.
+   *
+   * @param nv 1, 2 or 4
+   * @param rb 1 or {@link #tileRows(int) tileRows(nv)}
+   */
+  void convTile(int nv, int rb, float[] in, int inBase, int inPixStride, int[] kOff, int kTotal,
+      float[] w, int wOff, float[] out, int outBase, int outPixStride, int lastLanes);
+
+  /**
+   * Applies activation and residual in place to {@code pixels} x {@code channels} outputs that a
+   * tile just wrote (still in L1).
+   */
+  void epilogue(Epilogue e, float[] out, int outBase, int outPixStride, int pixels, int channels,
+      float[] res, int resBase, int resPixStride);
+
+  /** Depthwise tile height (output pixels per tile). */
+  int depthwiseRows();
+
+  /**
+   * Depthwise tile over one vector of channels: {@code rb} output pixels, taps
+   * kh in [khBegin, khEnd) x kw in [kwBegin, kwEnd); tap t = kh * kernelW + kw reads
+   * {@code in[inBase + r * inPixStride + tapOff[t]]} and weights {@code w[wOff + L + t * L]}
+   * (bias at {@code w[wOff]}). Only {@code lanes} channels are valid.
+   *
+   * @param rb 1 or {@link #depthwiseRows()}
+   */
+  void depthwiseTile(int rb, float[] in, int inBase, int inPixStride, int[] tapOff,
+      int khBegin, int khEnd, int kwBegin, int kwEnd, int kernelW,
+      float[] w, int wOff, float[] out, int outBase, int outPixStride, int lanes);
+}

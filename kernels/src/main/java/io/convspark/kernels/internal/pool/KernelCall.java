@@ -1,0 +1,28 @@
+package io.convspark.kernels.internal.pool;
+
+/**
+ * The buffers of one kernel invocation. A {@link io.convspark.kernels.WorkerPool} owns one and
+ * reuses it for every call, so that an immutable, shared plan can run without allocating.
+ * Fields are written by the calling thread before dispatch; the dispatch publishes them.
+ */
+public final class KernelCall {
+  public float[] in;
+  public int inOff;
+  public float[] out;
+  public int outOff;
+  /** Residual or second operand; may be null. */
+  public float[] aux;
+  public int auxOff;
+  /** Caller-owned scratch, sized by the plan. */
+  public float[] scratch;
+  public int scratchOff;
+  /** Batch size, or rows for row-wise ops. */
+  public int batch;
+  /** Which image of the batch a per-image phase works on. */
+  public int image;
+
+  public void clear() {
+    in = out = aux = scratch = null;
+    inOff = outOff = auxOff = scratchOff = batch = image = 0;
+  }
+}

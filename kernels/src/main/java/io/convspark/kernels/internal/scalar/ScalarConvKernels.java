@@ -1,0 +1,76 @@
+package io.convspark.kernels.internal.scalar;
+
+import io.convspark.kernels.Epilogue;
+import io.convspark.kernels.internal.ConvKernels;
+
+/**
+ * Plain-Java conv kernels. Accumulators live in the output tile itself (it stays in L1), and the
+ * innermost loop runs over the 16 lanes of a panel so C2 can auto-vectorize it. Math.fma keeps
+ * the rounding identical to the SIMD kernels.
+ */
+final class ScalarConvKernels implements ConvKernels {
+  private static final int L = ScalarKernelSupport.LANES;
+
+  @Override
+  public int tileRows(int nv) {
+    return 4;
+  }
+
+  @Override
+  public int depthwiseRows() {
+    return 4;
+  }
+
+  @Override
+  public void convTile(int nv, int rb, float[] in, int inBase, int ps, int[] kOff, int kTotal,
+      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes) {
+    int width = nv * L;
+    int valid = width - L + lastLanes;
+    for (int r = 0; r < rb; r++) {
+      System.arraycopy(w, wOff, out, ob + r * ops, valid);
+    }
+    int wp = wOff + width;
+    for (int k = 0; k < kTotal; k++, wp += width) {
+      int src = inBase + kOff[k];
+      for (int r = 0; r < rb; r++) {
+        float x = in[src + r * ps];
+        int o = ob + r * ops;
+        for (int l = 0; l < valid; l++) {
+          out[o + l] = Math.fma(w[wp + l], x, out[o + l]);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void epilogue(Epilogue e, float[] out, int ob, int ops, int pixels, int channels,
+      float[] res, int rb, int rps) {
+    for (int p = 0; p < pixels; p++) {
+      int o = ob + p * ops;
+      int r = rb + p * rps;
+      for (int c = 0; c < channels; c++) {
+        out[o + c] = ScalarActivations.epilogue(e, out[o + c], res == null ? 0f : res[r + c]);
+      }
+    }
+  }
+
+  @Override
+  public void depthwiseTile(int rb, float[] in, int inBase, int ps, int[] tapOff,
+      int khBegin, int khEnd, int kwBegin, int kwEnd, int kernelW,
+      float[] w, int wOff, float[] out, int ob, int ops, int lanes) {
+    for (int r = 0; r < rb; r++) {
+      int o = ob + r * ops;
+      System.arraycopy(w, wOff, out, o, lanes);
+      for (int kh = khBegin; kh < khEnd; kh++) {
+        for (int kw = kwBegin; kw < kwEnd; kw++) {
+          int t = kh * kernelW + kw;
+          int src = inBase + r * ps + tapOff[t];
+          int wt = wOff + L + t * L;
+          for (int l = 0; l < lanes; l++) {
+            out[o + l] = Math.fma(in[src + l], w[wt + l], out[o + l]);
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package io.convspark.kernels.internal.simd;
+
+import static io.convspark.kernels.internal.simd.Species.F;
+import static io.convspark.kernels.internal.simd.Species.LANES;
+
+import io.convspark.kernels.Epilogue;
+import io.convspark.kernels.internal.ConvKernels;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+
+/** The hand-written half of the SIMD conv kernels: epilogues, dispatch and channel tails. */
+abstract class SimdConvSupport implements ConvKernels {
+  private static final int L = LANES;
+
+  @Override
+  public int tileRows(int nv) {
+    switch (nv) {
+      case 4: return 6;
+      case 2: return 8;
+      case 1: return 12;
+      default: throw new IllegalArgumentException("no conv tile for " + nv + " vectors");
+    }
+  }
+
+  @Override
+  public int depthwiseRows() {
+    return 8;
+  }
+
+  static void store(FloatVector v, float[] out, int off, int lanes, VectorMask<Float> m) {
+    if (lanes == L) {
+      v.intoArray(out, off);
+    } else {
+      v.intoArray(out, off, m);
+    }
+  }
+
+  @Override
+  public void depthwiseTile(int rb, float[] in, int inBase, int ps, int[] tapOff,
+      int khBegin, int khEnd, int kwBegin, int kwEnd, int kernelW,
+      float[] w, int wOff, float[] out, int ob, int ops, int lanes) {
+    if (lanes != L) {
+      for (int r = 0; r < rb; r++) {
+        dwMasked(in, inBase + r * ps, tapOff, khBegin, khEnd, kwBegin, kwEnd, kernelW,
+            w, wOff, out, ob + r * ops, lanes);
+      }
+    } else if (rb == 8) {
+      SimdConvKernels.dw8(in, inBase, ps, tapOff, khBegin, khEnd, kwBegin, kwEnd, kernelW,
+          w, wOff, out, ob, ops);
+    } else {
+      for (int r = 0; r < rb; r++) {
+        SimdConvKernels.dw1(in, inBase + r * ps, ps, tapOff, khBegin, khEnd, kwBegin, kwEnd,
+            kernelW, w, wOff, out, ob + r * ops, ops);
+      }
+    }
+  }
+
+  // Channel tail: masked loads keep reads inside the tensor.
+  private static void dwMasked(float[] in, int inBase, int[] tapOff, int khBegin, int khEnd,
+      int kwBegin, int kwEnd, int kernelW, float[] w, int wOff, float[] out, int ob, int lanes) {
+    VectorMask<Float> m = Species.prefix(lanes);
+    FloatVector acc = FloatVector.fromArray(F, w, wOff);
+    int kh = khBegin;
+    int kw = kwBegin;
+    int n = (khEnd - khBegin) * (kwEnd - kwBegin);
+    for (int i = 0; i < n; i++) {
+      int t = kh * kernelW + kw;
+      FloatVector wv = FloatVector.fromArray(F, w, wOff + L + t * L);
+      acc = FloatVector.fromArray(F, in, inBase + tapOff[t], m).fma(wv, acc);
+      if (++kw == kwEnd) {
+        kw = kwBegin;
+        kh++;
+      }
+    }
+    acc.intoArray(out, ob, m);
+  }
+
+  @Override
+  public void epilogue(Epilogue e, float[] out, int ob, int ops, int pixels, int channels,
+      float[] res, int rb, int rps) {
+    int full = channels - channels % L;
+    VectorMask<Float> tail = Species.prefix(channels - full);
+    for (int p = 0; p < pixels; p++) {
+      int o = ob + p * ops;
+      int r = rb + p * rps;
+      for (int c = 0; c < full; c += L) {
+        FloatVector v = FloatVector.fromArray(F, out, o + c);
+        FloatVector x = res == null ? null : FloatVector.fromArray(F, res, r + c);
+        SimdActivations.epilogue(e, v, x).intoArray(out, o + c);
+      }
+      if (full < channels) {
+        FloatVector v = FloatVector.fromArray(F, out, o + full, tail);
+        FloatVector x = res == null ? null : FloatVector.fromArray(F, res, r + full, tail);
+        SimdActivations.epilogue(e, v, x).intoArray(out, o + full, tail);
+      }
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package io.convspark.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.convspark.kernels.internal.KernelSupport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every conv in shapes/conv.txt, on every provider, against the naive reference. */
+class ConvConformanceTest {
+  private static final int GUARD = 7;
+  private static WorkerPool twoThreads;
+  private static WorkerPool oneThread;
+
+  @BeforeAll
+  static void pools() {
+    twoThreads = WorkerPool.create(2);
+    oneThread = WorkerPool.singleThreaded();
+  }
+
+  @AfterAll
+  static void closePools() {
+    twoThreads.close();
+    oneThread.close();
+  }
+
+  static Stream<Arguments> cases() {
+    List<Arguments> out = new ArrayList<>();
+    for (ShapeCatalog.ConvCase c : ShapeCatalog.conv("conv.txt")) {
+      for (KernelSupport ks : Providers.all()) {
+        out.add(Arguments.of(c, ks));
+      }
+    }
+    return out.stream();
+  }
+
+  @ParameterizedTest(name = "{0} [{1}]")
+  @MethodSource("cases")
+  void matchesReference(ShapeCatalog.ConvCase c, KernelSupport ks) {
+    Conv2dShape s = c.shape();
+    int n = c.batch();
+    Epilogue e = c.epilogue();
+    long seed = s.descriptor().hashCode();
+    float[] x = TensorAssert.random(seed, (int) (n * s.inputCount()));
+    float[] w = TensorAssert.random(seed + 1, (int) s.weightCount());
+    float[] bias = TensorAssert.random(seed + 2, s.outC());
+    int outLen = (int) (n * s.outputCount());
+    float[] res = e.hasResidual() ? TensorAssert.random(seed + 3, outLen) : null;
+    double[] ref = ReferenceConv.conv(s, n, x, w, bias, e, res);
+
+    Conv2dPlan plan = Conv2dPlan.create(s, w, bias, e, ks);
+    float[] first = run(plan, twoThreads, x, res, n, outLen, c + " [" + ks.name() + "] " + plan);
+    TensorAssert.assertClose(c + " [" + ks.name() + "] " + plan + " seed " + seed, ref, first,
+        GUARD);
+    float[] second = run(plan, oneThread, x, res, n, outLen, c.toString());
+    assertArrayEquals(first, second, "1 and 2 threads must give identical bits: " + c);
+  }
+
+  private static float[] run(Conv2dPlan plan, WorkerPool pool, float[] x, float[] res, int n,
+      int outLen, String what) {
+    float[] out = TensorAssert.poisoned(outLen + 2 * GUARD);
+    float[] scratch = TensorAssert.poisoned((int) plan.scratchFloats() + 3);
+    // Inputs at an offset too, so that offset arithmetic is exercised.
+    float[] xin = new float[x.length + 5];
+    System.arraycopy(x, 0, xin, 5, x.length);
+    float[] rin = null;
+    if (res != null) {
+      rin = new float[res.length + 3];
+      System.arraycopy(res, 0, rin, 3, res.length);
+    }
+    plan.execute(pool, xin, 5, out, GUARD, rin, 3, n, scratch, 3);
+    TensorAssert.assertUntouched(what, out, GUARD, outLen);
+    assertEquals(x.length + 5, xin.length);
+    return out;
+  }
+}
