@@ -48,6 +48,9 @@ public final class Conv2dPlan {
   private final boolean copiesInput;
   private final int outH;
   private final int outW;
+  private final float clampLo;
+  private final float clampHi;
+  private final boolean epiloguePass;
   private final ParallelTask padTask = this::padRows;
   private final ParallelTask computeTask = this::computeItems;
   /** A multiple of every tile height (4, 6, 8, 12), so chunk starts are tile starts. */
@@ -61,6 +64,15 @@ public final class Conv2dPlan {
     this.lanes = ks.lanes();
     this.outH = s.outH();
     this.outW = s.outW();
+    Activation.Kind act = e.activation().kind();
+    boolean clampOnly = !e.hasResidual()
+        && (act == Activation.Kind.NONE || act == Activation.Kind.RELU
+            || act == Activation.Kind.CLIP);
+    this.epiloguePass = !clampOnly;
+    this.clampLo = !clampOnly || act == Activation.Kind.NONE ? Float.NEGATIVE_INFINITY
+        : act == Activation.Kind.RELU ? 0f : e.activation().alpha();
+    this.clampHi = !clampOnly || act != Activation.Kind.CLIP ? Float.POSITIVE_INFINITY
+        : e.activation().beta();
     int icg = s.inChannelsPerGroup();
     if (s.isDepthwise() && s.outC() == s.inC()) {
       algorithm = Algorithm.DEPTHWISE;
@@ -302,7 +314,7 @@ public final class Conv2dPlan {
     int wOff = blocks.wOff()[b];
     int rb = gemmTileRows(b);
     int kTotal = kOff.length;
-    boolean epi = !epilogue.isIdentity();
+    boolean epi = epiloguePass;
     for (int p = p0; p < p1; ) {
       int start;
       int rows;
@@ -315,7 +327,7 @@ public final class Conv2dPlan {
       }
       int o = outBase + start * cout + oc;
       kernels.convTile(nv, rows, src, inBase + start * ps, ps, kOff, kTotal, packed, wOff,
-          c.out, o, cout, lastLanes);
+          c.out, o, cout, lastLanes, clampLo, clampHi);
       if (epi) {
         kernels.epilogue(epilogue, c.out, o, cout, rows, ch, c.aux, resBase + start * cout + oc,
             cout);
@@ -340,7 +352,7 @@ public final class Conv2dPlan {
     int owHi = Math.min(outW, Math.max(owLo,
         floorDiv(shape.inW() - 1 + shape.padLeft() - shape.dilationW() * (kw - 1),
             shape.strideW()) + 1));
-    boolean epi = !epilogue.isIdentity();
+    boolean epi = epiloguePass;
     for (int item = begin; item < end; item++) {
       int oh = item / cb;
       int blk = item % cb;
@@ -378,13 +390,15 @@ public final class Conv2dPlan {
         }
         int o = rowOut + start * ch;
         if (khBegin >= khEnd || kwBegin >= kwEnd) {
-          // Window entirely in padding: the output is the bias.
+          // Window entirely in padding: the output is the clamped bias.
           for (int r = 0; r < rows; r++) {
-            System.arraycopy(packed, wOff, c.out, o + r * ch, valid);
+            for (int l = 0; l < valid; l++) {
+              c.out[o + r * ch + l] = Math.min(Math.max(packed[wOff + l], clampLo), clampHi);
+            }
           }
         } else {
           kernels.depthwiseTile(rows, c.in, inBase, ps, tapOff, khBegin, khEnd, kwBegin, kwEnd,
-              kw, packed, wOff, c.out, o, ch, valid);
+              kw, packed, wOff, c.out, o, ch, valid, clampLo, clampHi);
         }
         if (epi) {
           kernels.epilogue(epilogue, c.out, o, ch, rows, valid, c.aux, rowRes + start * ch, ch);

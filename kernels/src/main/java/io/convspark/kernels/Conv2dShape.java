@@ -104,6 +104,25 @@ public record Conv2dShape(
     return (long) outH() * outW() * outC;
   }
 
+  private static final java.util.regex.Pattern DESCRIPTOR = java.util.regex.Pattern.compile(
+      "ih(\\d+)iw(\\d+)ic(\\d+)oc(\\d+)kh(\\d+)kw(\\d+)sh(\\d+)sw(\\d+)"
+          + "p(\\d+)_(\\d+)_(\\d+)_(\\d+)dh(\\d+)dw(\\d+)g(\\d+)");
+
+  /** Parses {@link #descriptor()}; the shape catalogs of tests and benchmarks use it. */
+  public static Conv2dShape parse(String descriptor) {
+    java.util.regex.Matcher m = DESCRIPTOR.matcher(descriptor);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("cannot parse conv descriptor '" + descriptor
+          + "', expected e.g. ih56iw56ic64oc64kh3kw3sh1sw1p1_1_1_1dh1dw1g1");
+    }
+    int[] v = new int[15];
+    for (int i = 0; i < 15; i++) {
+      v[i] = Integer.parseInt(m.group(i + 1));
+    }
+    return new Conv2dShape(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7],
+        v[8], v[9], v[10], v[11], v[12], v[13], v[14]);
+  }
+
   /** Compact descriptor, the shape catalog's grammar: ih56iw56ic64oc64kh3kw3sh1sw1p1111d1g1. */
   public String descriptor() {
     return "ih" + inH + "iw" + inW + "ic" + inC + "oc" + outC + "kh" + kernelH + "kw" + kernelW

@@ -9,15 +9,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Reads {@code shapes/*.txt}: one case a line, shared by the JUnit suites and the benchmarks. */
 public final class ShapeCatalog {
-  private static final Pattern CONV = Pattern.compile(
-      "ih(\\d+)iw(\\d+)ic(\\d+)oc(\\d+)kh(\\d+)kw(\\d+)sh(\\d+)sw(\\d+)p(\\d+)_(\\d+)_(\\d+)_(\\d+)"
-          + "dh(\\d+)dw(\\d+)g(\\d+)");
-
   /** A catalog line: the shape plus options such as n=3, act=relu, res=before. */
   public record ConvCase(Conv2dShape shape, Map<String, String> options) {
     public int batch() {
@@ -56,16 +50,7 @@ public final class ShapeCatalog {
   }
 
   public static Conv2dShape parseConv(String descriptor) {
-    Matcher m = CONV.matcher(descriptor);
-    if (!m.matches()) {
-      throw new IllegalArgumentException("not a conv descriptor: " + descriptor);
-    }
-    int[] v = new int[15];
-    for (int i = 0; i < 15; i++) {
-      v[i] = Integer.parseInt(m.group(i + 1));
-    }
-    return new Conv2dShape(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7],
-        v[8], v[9], v[10], v[11], v[12], v[13], v[14]);
+    return Conv2dShape.parse(descriptor);
   }
 
   public static List<ConvCase> conv(String resource) {

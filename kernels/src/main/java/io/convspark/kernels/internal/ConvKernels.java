@@ -15,12 +15,14 @@ public interface ConvKernels {
    * Accumulators start at the panel's bias and run over {@code kTotal} reduction steps; step k
    * reads input {@code in[inBase + r * inPixStride + kOff[k]]} for pixel r and weights
    * {@code w[wOff + nv*L + k*nv*L ...]}. The last vector stores only {@code lastLanes} lanes.
+   * Stored values are clamped to [lo, hi]: ReLU and Clip cost no epilogue pass.
    *
    * @param nv 1, 2 or 4
    * @param rb 1 or {@link #tileRows(int) tileRows(nv)}
    */
   void convTile(int nv, int rb, float[] in, int inBase, int inPixStride, int[] kOff, int kTotal,
-      float[] w, int wOff, float[] out, int outBase, int outPixStride, int lastLanes);
+      float[] w, int wOff, float[] out, int outBase, int outPixStride, int lastLanes,
+      float lo, float hi);
 
   /**
    * Applies activation and residual in place to {@code pixels} x {@code channels} outputs that a
@@ -36,11 +38,13 @@ public interface ConvKernels {
    * Depthwise tile over one vector of channels: {@code rb} output pixels, taps
    * kh in [khBegin, khEnd) x kw in [kwBegin, kwEnd); tap t = kh * kernelW + kw reads
    * {@code in[inBase + r * inPixStride + tapOff[t]]} and weights {@code w[wOff + L + t * L]}
-   * (bias at {@code w[wOff]}). Only {@code lanes} channels are valid.
+   * (bias at {@code w[wOff]}). Only {@code lanes} channels are valid; outputs clamped to
+   * [lo, hi].
    *
    * @param rb 1 or {@link #depthwiseRows()}
    */
   void depthwiseTile(int rb, float[] in, int inBase, int inPixStride, int[] tapOff,
       int khBegin, int khEnd, int kwBegin, int kwEnd, int kernelW,
-      float[] w, int wOff, float[] out, int outBase, int outPixStride, int lanes);
+      float[] w, int wOff, float[] out, int outBase, int outPixStride, int lanes,
+      float lo, float hi);
 }

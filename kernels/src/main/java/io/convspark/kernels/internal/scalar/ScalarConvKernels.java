@@ -23,7 +23,7 @@ final class ScalarConvKernels implements ConvKernels {
 
   @Override
   public void convTile(int nv, int rb, float[] in, int inBase, int ps, int[] kOff, int kTotal,
-      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes) {
+      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
     int width = nv * L;
     int valid = width - L + lastLanes;
     for (int r = 0; r < rb; r++) {
@@ -39,6 +39,15 @@ final class ScalarConvKernels implements ConvKernels {
           out[o + l] = Math.fma(w[wp + l], x, out[o + l]);
         }
       }
+    }
+    for (int r = 0; r < rb; r++) {
+      clamp(out, ob + r * ops, valid, lo, hi);
+    }
+  }
+
+  private static void clamp(float[] out, int off, int n, float lo, float hi) {
+    for (int l = 0; l < n; l++) {
+      out[off + l] = Math.min(Math.max(out[off + l], lo), hi);
     }
   }
 
@@ -57,7 +66,7 @@ final class ScalarConvKernels implements ConvKernels {
   @Override
   public void depthwiseTile(int rb, float[] in, int inBase, int ps, int[] tapOff,
       int khBegin, int khEnd, int kwBegin, int kwEnd, int kernelW,
-      float[] w, int wOff, float[] out, int ob, int ops, int lanes) {
+      float[] w, int wOff, float[] out, int ob, int ops, int lanes, float lo, float hi) {
     for (int r = 0; r < rb; r++) {
       int o = ob + r * ops;
       System.arraycopy(w, wOff, out, o, lanes);
@@ -71,6 +80,7 @@ final class ScalarConvKernels implements ConvKernels {
           }
         }
       }
+      clamp(out, o, lanes, lo, hi);
     }
   }
 }

@@ -13,21 +13,21 @@ final class SimdConvKernels extends SimdConvSupport {
 
   @Override
   public void convTile(int nv, int rb, float[] in, int inBase, int ps, int[] kOff, int kTotal,
-      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes) {
+      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
     switch (nv * 100 + rb) {
-      case 406: conv4x6(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, lastLanes); return;
-      case 208: conv2x8(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, lastLanes); return;
-      case 112: conv1x12(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, lastLanes); return;
-      case 401: conv4x1(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, lastLanes); return;
-      case 201: conv2x1(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, lastLanes); return;
-      case 101: conv1x1(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, lastLanes); return;
+      case 406: conv4x6(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi); return;
+      case 208: conv2x8(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi); return;
+      case 112: conv1x12(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi); return;
+      case 401: conv4x1(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi); return;
+      case 201: conv2x1(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi); return;
+      case 101: conv1x1(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi); return;
       default: throw new IllegalArgumentException("no conv tile " + nv + "x" + rb);
     }
   }
 
   /** 6 pixels x 4 vectors: 24 accumulators, 4 weight loads and 6 broadcasts per step. */
   static void conv4x6(float[] in, int inBase, int ps, int[] kOff, int kTotal,
-      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes) {
+      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
     FloatVector b0 = FloatVector.fromArray(F, w, wOff + 0 * L);
     FloatVector b1 = FloatVector.fromArray(F, w, wOff + 1 * L);
     FloatVector b2 = FloatVector.fromArray(F, w, wOff + 2 * L);
@@ -101,35 +101,35 @@ final class SimdConvKernels extends SimdConvSupport {
       wp += 4 * L;
     }
     VectorMask<Float> m = Species.prefix(lastLanes);
-    a0_0.intoArray(out, ob + 0 * L);
-    a0_1.intoArray(out, ob + 1 * L);
-    a0_2.intoArray(out, ob + 2 * L);
-    store(a0_3, out, ob + 3 * L, lastLanes, m);
-    a1_0.intoArray(out, ob + 1 * ops + 0 * L);
-    a1_1.intoArray(out, ob + 1 * ops + 1 * L);
-    a1_2.intoArray(out, ob + 1 * ops + 2 * L);
-    store(a1_3, out, ob + 1 * ops + 3 * L, lastLanes, m);
-    a2_0.intoArray(out, ob + 2 * ops + 0 * L);
-    a2_1.intoArray(out, ob + 2 * ops + 1 * L);
-    a2_2.intoArray(out, ob + 2 * ops + 2 * L);
-    store(a2_3, out, ob + 2 * ops + 3 * L, lastLanes, m);
-    a3_0.intoArray(out, ob + 3 * ops + 0 * L);
-    a3_1.intoArray(out, ob + 3 * ops + 1 * L);
-    a3_2.intoArray(out, ob + 3 * ops + 2 * L);
-    store(a3_3, out, ob + 3 * ops + 3 * L, lastLanes, m);
-    a4_0.intoArray(out, ob + 4 * ops + 0 * L);
-    a4_1.intoArray(out, ob + 4 * ops + 1 * L);
-    a4_2.intoArray(out, ob + 4 * ops + 2 * L);
-    store(a4_3, out, ob + 4 * ops + 3 * L, lastLanes, m);
-    a5_0.intoArray(out, ob + 5 * ops + 0 * L);
-    a5_1.intoArray(out, ob + 5 * ops + 1 * L);
-    a5_2.intoArray(out, ob + 5 * ops + 2 * L);
-    store(a5_3, out, ob + 5 * ops + 3 * L, lastLanes, m);
+    a0_0.max(lo).min(hi).intoArray(out, ob + 0 * L);
+    a0_1.max(lo).min(hi).intoArray(out, ob + 1 * L);
+    a0_2.max(lo).min(hi).intoArray(out, ob + 2 * L);
+    store(a0_3.max(lo).min(hi), out, ob + 3 * L, lastLanes, m);
+    a1_0.max(lo).min(hi).intoArray(out, ob + 1 * ops + 0 * L);
+    a1_1.max(lo).min(hi).intoArray(out, ob + 1 * ops + 1 * L);
+    a1_2.max(lo).min(hi).intoArray(out, ob + 1 * ops + 2 * L);
+    store(a1_3.max(lo).min(hi), out, ob + 1 * ops + 3 * L, lastLanes, m);
+    a2_0.max(lo).min(hi).intoArray(out, ob + 2 * ops + 0 * L);
+    a2_1.max(lo).min(hi).intoArray(out, ob + 2 * ops + 1 * L);
+    a2_2.max(lo).min(hi).intoArray(out, ob + 2 * ops + 2 * L);
+    store(a2_3.max(lo).min(hi), out, ob + 2 * ops + 3 * L, lastLanes, m);
+    a3_0.max(lo).min(hi).intoArray(out, ob + 3 * ops + 0 * L);
+    a3_1.max(lo).min(hi).intoArray(out, ob + 3 * ops + 1 * L);
+    a3_2.max(lo).min(hi).intoArray(out, ob + 3 * ops + 2 * L);
+    store(a3_3.max(lo).min(hi), out, ob + 3 * ops + 3 * L, lastLanes, m);
+    a4_0.max(lo).min(hi).intoArray(out, ob + 4 * ops + 0 * L);
+    a4_1.max(lo).min(hi).intoArray(out, ob + 4 * ops + 1 * L);
+    a4_2.max(lo).min(hi).intoArray(out, ob + 4 * ops + 2 * L);
+    store(a4_3.max(lo).min(hi), out, ob + 4 * ops + 3 * L, lastLanes, m);
+    a5_0.max(lo).min(hi).intoArray(out, ob + 5 * ops + 0 * L);
+    a5_1.max(lo).min(hi).intoArray(out, ob + 5 * ops + 1 * L);
+    a5_2.max(lo).min(hi).intoArray(out, ob + 5 * ops + 2 * L);
+    store(a5_3.max(lo).min(hi), out, ob + 5 * ops + 3 * L, lastLanes, m);
   }
 
   /** 8 pixels x 2 vectors: 16 accumulators, 2 weight loads and 8 broadcasts per step. */
   static void conv2x8(float[] in, int inBase, int ps, int[] kOff, int kTotal,
-      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes) {
+      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
     FloatVector b0 = FloatVector.fromArray(F, w, wOff + 0 * L);
     FloatVector b1 = FloatVector.fromArray(F, w, wOff + 1 * L);
     FloatVector a0_0 = b0;
@@ -187,27 +187,27 @@ final class SimdConvKernels extends SimdConvSupport {
       wp += 2 * L;
     }
     VectorMask<Float> m = Species.prefix(lastLanes);
-    a0_0.intoArray(out, ob + 0 * L);
-    store(a0_1, out, ob + 1 * L, lastLanes, m);
-    a1_0.intoArray(out, ob + 1 * ops + 0 * L);
-    store(a1_1, out, ob + 1 * ops + 1 * L, lastLanes, m);
-    a2_0.intoArray(out, ob + 2 * ops + 0 * L);
-    store(a2_1, out, ob + 2 * ops + 1 * L, lastLanes, m);
-    a3_0.intoArray(out, ob + 3 * ops + 0 * L);
-    store(a3_1, out, ob + 3 * ops + 1 * L, lastLanes, m);
-    a4_0.intoArray(out, ob + 4 * ops + 0 * L);
-    store(a4_1, out, ob + 4 * ops + 1 * L, lastLanes, m);
-    a5_0.intoArray(out, ob + 5 * ops + 0 * L);
-    store(a5_1, out, ob + 5 * ops + 1 * L, lastLanes, m);
-    a6_0.intoArray(out, ob + 6 * ops + 0 * L);
-    store(a6_1, out, ob + 6 * ops + 1 * L, lastLanes, m);
-    a7_0.intoArray(out, ob + 7 * ops + 0 * L);
-    store(a7_1, out, ob + 7 * ops + 1 * L, lastLanes, m);
+    a0_0.max(lo).min(hi).intoArray(out, ob + 0 * L);
+    store(a0_1.max(lo).min(hi), out, ob + 1 * L, lastLanes, m);
+    a1_0.max(lo).min(hi).intoArray(out, ob + 1 * ops + 0 * L);
+    store(a1_1.max(lo).min(hi), out, ob + 1 * ops + 1 * L, lastLanes, m);
+    a2_0.max(lo).min(hi).intoArray(out, ob + 2 * ops + 0 * L);
+    store(a2_1.max(lo).min(hi), out, ob + 2 * ops + 1 * L, lastLanes, m);
+    a3_0.max(lo).min(hi).intoArray(out, ob + 3 * ops + 0 * L);
+    store(a3_1.max(lo).min(hi), out, ob + 3 * ops + 1 * L, lastLanes, m);
+    a4_0.max(lo).min(hi).intoArray(out, ob + 4 * ops + 0 * L);
+    store(a4_1.max(lo).min(hi), out, ob + 4 * ops + 1 * L, lastLanes, m);
+    a5_0.max(lo).min(hi).intoArray(out, ob + 5 * ops + 0 * L);
+    store(a5_1.max(lo).min(hi), out, ob + 5 * ops + 1 * L, lastLanes, m);
+    a6_0.max(lo).min(hi).intoArray(out, ob + 6 * ops + 0 * L);
+    store(a6_1.max(lo).min(hi), out, ob + 6 * ops + 1 * L, lastLanes, m);
+    a7_0.max(lo).min(hi).intoArray(out, ob + 7 * ops + 0 * L);
+    store(a7_1.max(lo).min(hi), out, ob + 7 * ops + 1 * L, lastLanes, m);
   }
 
   /** 12 pixels x 1 vectors: 12 accumulators, 1 weight loads and 12 broadcasts per step. */
   static void conv1x12(float[] in, int inBase, int ps, int[] kOff, int kTotal,
-      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes) {
+      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
     FloatVector b0 = FloatVector.fromArray(F, w, wOff + 0 * L);
     FloatVector a0_0 = b0;
     FloatVector a1_0 = b0;
@@ -263,23 +263,23 @@ final class SimdConvKernels extends SimdConvSupport {
       wp += 1 * L;
     }
     VectorMask<Float> m = Species.prefix(lastLanes);
-    store(a0_0, out, ob + 0 * L, lastLanes, m);
-    store(a1_0, out, ob + 1 * ops + 0 * L, lastLanes, m);
-    store(a2_0, out, ob + 2 * ops + 0 * L, lastLanes, m);
-    store(a3_0, out, ob + 3 * ops + 0 * L, lastLanes, m);
-    store(a4_0, out, ob + 4 * ops + 0 * L, lastLanes, m);
-    store(a5_0, out, ob + 5 * ops + 0 * L, lastLanes, m);
-    store(a6_0, out, ob + 6 * ops + 0 * L, lastLanes, m);
-    store(a7_0, out, ob + 7 * ops + 0 * L, lastLanes, m);
-    store(a8_0, out, ob + 8 * ops + 0 * L, lastLanes, m);
-    store(a9_0, out, ob + 9 * ops + 0 * L, lastLanes, m);
-    store(a10_0, out, ob + 10 * ops + 0 * L, lastLanes, m);
-    store(a11_0, out, ob + 11 * ops + 0 * L, lastLanes, m);
+    store(a0_0.max(lo).min(hi), out, ob + 0 * L, lastLanes, m);
+    store(a1_0.max(lo).min(hi), out, ob + 1 * ops + 0 * L, lastLanes, m);
+    store(a2_0.max(lo).min(hi), out, ob + 2 * ops + 0 * L, lastLanes, m);
+    store(a3_0.max(lo).min(hi), out, ob + 3 * ops + 0 * L, lastLanes, m);
+    store(a4_0.max(lo).min(hi), out, ob + 4 * ops + 0 * L, lastLanes, m);
+    store(a5_0.max(lo).min(hi), out, ob + 5 * ops + 0 * L, lastLanes, m);
+    store(a6_0.max(lo).min(hi), out, ob + 6 * ops + 0 * L, lastLanes, m);
+    store(a7_0.max(lo).min(hi), out, ob + 7 * ops + 0 * L, lastLanes, m);
+    store(a8_0.max(lo).min(hi), out, ob + 8 * ops + 0 * L, lastLanes, m);
+    store(a9_0.max(lo).min(hi), out, ob + 9 * ops + 0 * L, lastLanes, m);
+    store(a10_0.max(lo).min(hi), out, ob + 10 * ops + 0 * L, lastLanes, m);
+    store(a11_0.max(lo).min(hi), out, ob + 11 * ops + 0 * L, lastLanes, m);
   }
 
   /** 1 pixels x 4 vectors: 4 accumulators, 4 weight loads and 1 broadcasts per step. */
   static void conv4x1(float[] in, int inBase, int ps, int[] kOff, int kTotal,
-      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes) {
+      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
     FloatVector b0 = FloatVector.fromArray(F, w, wOff + 0 * L);
     FloatVector b1 = FloatVector.fromArray(F, w, wOff + 1 * L);
     FloatVector b2 = FloatVector.fromArray(F, w, wOff + 2 * L);
@@ -303,15 +303,15 @@ final class SimdConvKernels extends SimdConvSupport {
       wp += 4 * L;
     }
     VectorMask<Float> m = Species.prefix(lastLanes);
-    a0_0.intoArray(out, ob + 0 * L);
-    a0_1.intoArray(out, ob + 1 * L);
-    a0_2.intoArray(out, ob + 2 * L);
-    store(a0_3, out, ob + 3 * L, lastLanes, m);
+    a0_0.max(lo).min(hi).intoArray(out, ob + 0 * L);
+    a0_1.max(lo).min(hi).intoArray(out, ob + 1 * L);
+    a0_2.max(lo).min(hi).intoArray(out, ob + 2 * L);
+    store(a0_3.max(lo).min(hi), out, ob + 3 * L, lastLanes, m);
   }
 
   /** 1 pixels x 2 vectors: 2 accumulators, 2 weight loads and 1 broadcasts per step. */
   static void conv2x1(float[] in, int inBase, int ps, int[] kOff, int kTotal,
-      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes) {
+      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
     FloatVector b0 = FloatVector.fromArray(F, w, wOff + 0 * L);
     FloatVector b1 = FloatVector.fromArray(F, w, wOff + 1 * L);
     FloatVector a0_0 = b0;
@@ -327,13 +327,13 @@ final class SimdConvKernels extends SimdConvSupport {
       wp += 2 * L;
     }
     VectorMask<Float> m = Species.prefix(lastLanes);
-    a0_0.intoArray(out, ob + 0 * L);
-    store(a0_1, out, ob + 1 * L, lastLanes, m);
+    a0_0.max(lo).min(hi).intoArray(out, ob + 0 * L);
+    store(a0_1.max(lo).min(hi), out, ob + 1 * L, lastLanes, m);
   }
 
   /** 1 pixels x 1 vectors: 1 accumulators, 1 weight loads and 1 broadcasts per step. */
   static void conv1x1(float[] in, int inBase, int ps, int[] kOff, int kTotal,
-      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes) {
+      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
     FloatVector b0 = FloatVector.fromArray(F, w, wOff + 0 * L);
     FloatVector a0_0 = b0;
     int wp = wOff + 1 * L;
@@ -345,12 +345,13 @@ final class SimdConvKernels extends SimdConvSupport {
       wp += 1 * L;
     }
     VectorMask<Float> m = Species.prefix(lastLanes);
-    store(a0_0, out, ob + 0 * L, lastLanes, m);
+    store(a0_0.max(lo).min(hi), out, ob + 0 * L, lastLanes, m);
   }
 
   /** Depthwise, 8 pixels x one channel vector, flat loop over the tap window. */
   static void dw8(float[] in, int inBase, int ps, int[] tapOff, int khBegin, int khEnd,
-      int kwBegin, int kwEnd, int kernelW, float[] w, int wOff, float[] out, int ob, int ops) {
+      int kwBegin, int kwEnd, int kernelW, float[] w, int wOff, float[] out, int ob, int ops,
+      float lo, float hi) {
     FloatVector b = FloatVector.fromArray(F, w, wOff);
     FloatVector a0 = b;
     FloatVector a1 = b;
@@ -387,19 +388,20 @@ final class SimdConvKernels extends SimdConvSupport {
         kh++;
       }
     }
-    a0.intoArray(out, ob);
-    a1.intoArray(out, ob + 1 * ops);
-    a2.intoArray(out, ob + 2 * ops);
-    a3.intoArray(out, ob + 3 * ops);
-    a4.intoArray(out, ob + 4 * ops);
-    a5.intoArray(out, ob + 5 * ops);
-    a6.intoArray(out, ob + 6 * ops);
-    a7.intoArray(out, ob + 7 * ops);
+    a0.max(lo).min(hi).intoArray(out, ob);
+    a1.max(lo).min(hi).intoArray(out, ob + 1 * ops);
+    a2.max(lo).min(hi).intoArray(out, ob + 2 * ops);
+    a3.max(lo).min(hi).intoArray(out, ob + 3 * ops);
+    a4.max(lo).min(hi).intoArray(out, ob + 4 * ops);
+    a5.max(lo).min(hi).intoArray(out, ob + 5 * ops);
+    a6.max(lo).min(hi).intoArray(out, ob + 6 * ops);
+    a7.max(lo).min(hi).intoArray(out, ob + 7 * ops);
   }
 
   /** Depthwise, 1 pixels x one channel vector, flat loop over the tap window. */
   static void dw1(float[] in, int inBase, int ps, int[] tapOff, int khBegin, int khEnd,
-      int kwBegin, int kwEnd, int kernelW, float[] w, int wOff, float[] out, int ob, int ops) {
+      int kwBegin, int kwEnd, int kernelW, float[] w, int wOff, float[] out, int ob, int ops,
+      float lo, float hi) {
     FloatVector b = FloatVector.fromArray(F, w, wOff);
     FloatVector a0 = b;
     int kh = khBegin;
@@ -415,6 +417,141 @@ final class SimdConvKernels extends SimdConvSupport {
         kh++;
       }
     }
-    a0.intoArray(out, ob);
+    a0.max(lo).min(hi).intoArray(out, ob);
+  }
+
+  /** Depthwise 3x3 stride 1, 8 pixels: rows unrolled, each input vector reused by up to 3 taps. */
+  static void dw3x3s1x8(float[] in, int inBase, int c, int rowStride, float[] w, int wOff, float[] out, int ob, float lo, float hi) {
+    FloatVector b = FloatVector.fromArray(F, w, wOff);
+    FloatVector a0 = b;
+    FloatVector a1 = b;
+    FloatVector a2 = b;
+    FloatVector a3 = b;
+    FloatVector a4 = b;
+    FloatVector a5 = b;
+    FloatVector a6 = b;
+    FloatVector a7 = b;
+    FloatVector w00 = FloatVector.fromArray(F, w, wOff + 1 * L);
+    FloatVector w01 = FloatVector.fromArray(F, w, wOff + 2 * L);
+    FloatVector w02 = FloatVector.fromArray(F, w, wOff + 3 * L);
+    int row0 = inBase + 0 * rowStride;
+    FloatVector x0_0 = FloatVector.fromArray(F, in, row0 + 0 * c);
+    a0 = x0_0.fma(w00, a0);
+    FloatVector x0_1 = FloatVector.fromArray(F, in, row0 + 1 * c);
+    a1 = x0_1.fma(w00, a1);
+    a0 = x0_1.fma(w01, a0);
+    FloatVector x0_2 = FloatVector.fromArray(F, in, row0 + 2 * c);
+    a2 = x0_2.fma(w00, a2);
+    a1 = x0_2.fma(w01, a1);
+    a0 = x0_2.fma(w02, a0);
+    FloatVector x0_3 = FloatVector.fromArray(F, in, row0 + 3 * c);
+    a3 = x0_3.fma(w00, a3);
+    a2 = x0_3.fma(w01, a2);
+    a1 = x0_3.fma(w02, a1);
+    FloatVector x0_4 = FloatVector.fromArray(F, in, row0 + 4 * c);
+    a4 = x0_4.fma(w00, a4);
+    a3 = x0_4.fma(w01, a3);
+    a2 = x0_4.fma(w02, a2);
+    FloatVector x0_5 = FloatVector.fromArray(F, in, row0 + 5 * c);
+    a5 = x0_5.fma(w00, a5);
+    a4 = x0_5.fma(w01, a4);
+    a3 = x0_5.fma(w02, a3);
+    FloatVector x0_6 = FloatVector.fromArray(F, in, row0 + 6 * c);
+    a6 = x0_6.fma(w00, a6);
+    a5 = x0_6.fma(w01, a5);
+    a4 = x0_6.fma(w02, a4);
+    FloatVector x0_7 = FloatVector.fromArray(F, in, row0 + 7 * c);
+    a7 = x0_7.fma(w00, a7);
+    a6 = x0_7.fma(w01, a6);
+    a5 = x0_7.fma(w02, a5);
+    FloatVector x0_8 = FloatVector.fromArray(F, in, row0 + 8 * c);
+    a7 = x0_8.fma(w01, a7);
+    a6 = x0_8.fma(w02, a6);
+    FloatVector x0_9 = FloatVector.fromArray(F, in, row0 + 9 * c);
+    a7 = x0_9.fma(w02, a7);
+    FloatVector w10 = FloatVector.fromArray(F, w, wOff + 4 * L);
+    FloatVector w11 = FloatVector.fromArray(F, w, wOff + 5 * L);
+    FloatVector w12 = FloatVector.fromArray(F, w, wOff + 6 * L);
+    int row1 = inBase + 1 * rowStride;
+    FloatVector x1_0 = FloatVector.fromArray(F, in, row1 + 0 * c);
+    a0 = x1_0.fma(w10, a0);
+    FloatVector x1_1 = FloatVector.fromArray(F, in, row1 + 1 * c);
+    a1 = x1_1.fma(w10, a1);
+    a0 = x1_1.fma(w11, a0);
+    FloatVector x1_2 = FloatVector.fromArray(F, in, row1 + 2 * c);
+    a2 = x1_2.fma(w10, a2);
+    a1 = x1_2.fma(w11, a1);
+    a0 = x1_2.fma(w12, a0);
+    FloatVector x1_3 = FloatVector.fromArray(F, in, row1 + 3 * c);
+    a3 = x1_3.fma(w10, a3);
+    a2 = x1_3.fma(w11, a2);
+    a1 = x1_3.fma(w12, a1);
+    FloatVector x1_4 = FloatVector.fromArray(F, in, row1 + 4 * c);
+    a4 = x1_4.fma(w10, a4);
+    a3 = x1_4.fma(w11, a3);
+    a2 = x1_4.fma(w12, a2);
+    FloatVector x1_5 = FloatVector.fromArray(F, in, row1 + 5 * c);
+    a5 = x1_5.fma(w10, a5);
+    a4 = x1_5.fma(w11, a4);
+    a3 = x1_5.fma(w12, a3);
+    FloatVector x1_6 = FloatVector.fromArray(F, in, row1 + 6 * c);
+    a6 = x1_6.fma(w10, a6);
+    a5 = x1_6.fma(w11, a5);
+    a4 = x1_6.fma(w12, a4);
+    FloatVector x1_7 = FloatVector.fromArray(F, in, row1 + 7 * c);
+    a7 = x1_7.fma(w10, a7);
+    a6 = x1_7.fma(w11, a6);
+    a5 = x1_7.fma(w12, a5);
+    FloatVector x1_8 = FloatVector.fromArray(F, in, row1 + 8 * c);
+    a7 = x1_8.fma(w11, a7);
+    a6 = x1_8.fma(w12, a6);
+    FloatVector x1_9 = FloatVector.fromArray(F, in, row1 + 9 * c);
+    a7 = x1_9.fma(w12, a7);
+    FloatVector w20 = FloatVector.fromArray(F, w, wOff + 7 * L);
+    FloatVector w21 = FloatVector.fromArray(F, w, wOff + 8 * L);
+    FloatVector w22 = FloatVector.fromArray(F, w, wOff + 9 * L);
+    int row2 = inBase + 2 * rowStride;
+    FloatVector x2_0 = FloatVector.fromArray(F, in, row2 + 0 * c);
+    a0 = x2_0.fma(w20, a0);
+    FloatVector x2_1 = FloatVector.fromArray(F, in, row2 + 1 * c);
+    a1 = x2_1.fma(w20, a1);
+    a0 = x2_1.fma(w21, a0);
+    FloatVector x2_2 = FloatVector.fromArray(F, in, row2 + 2 * c);
+    a2 = x2_2.fma(w20, a2);
+    a1 = x2_2.fma(w21, a1);
+    a0 = x2_2.fma(w22, a0);
+    FloatVector x2_3 = FloatVector.fromArray(F, in, row2 + 3 * c);
+    a3 = x2_3.fma(w20, a3);
+    a2 = x2_3.fma(w21, a2);
+    a1 = x2_3.fma(w22, a1);
+    FloatVector x2_4 = FloatVector.fromArray(F, in, row2 + 4 * c);
+    a4 = x2_4.fma(w20, a4);
+    a3 = x2_4.fma(w21, a3);
+    a2 = x2_4.fma(w22, a2);
+    FloatVector x2_5 = FloatVector.fromArray(F, in, row2 + 5 * c);
+    a5 = x2_5.fma(w20, a5);
+    a4 = x2_5.fma(w21, a4);
+    a3 = x2_5.fma(w22, a3);
+    FloatVector x2_6 = FloatVector.fromArray(F, in, row2 + 6 * c);
+    a6 = x2_6.fma(w20, a6);
+    a5 = x2_6.fma(w21, a5);
+    a4 = x2_6.fma(w22, a4);
+    FloatVector x2_7 = FloatVector.fromArray(F, in, row2 + 7 * c);
+    a7 = x2_7.fma(w20, a7);
+    a6 = x2_7.fma(w21, a6);
+    a5 = x2_7.fma(w22, a5);
+    FloatVector x2_8 = FloatVector.fromArray(F, in, row2 + 8 * c);
+    a7 = x2_8.fma(w21, a7);
+    a6 = x2_8.fma(w22, a6);
+    FloatVector x2_9 = FloatVector.fromArray(F, in, row2 + 9 * c);
+    a7 = x2_9.fma(w22, a7);
+    a0.max(lo).min(hi).intoArray(out, ob);
+    a1.max(lo).min(hi).intoArray(out, ob + 1 * c);
+    a2.max(lo).min(hi).intoArray(out, ob + 2 * c);
+    a3.max(lo).min(hi).intoArray(out, ob + 3 * c);
+    a4.max(lo).min(hi).intoArray(out, ob + 4 * c);
+    a5.max(lo).min(hi).intoArray(out, ob + 5 * c);
+    a6.max(lo).min(hi).intoArray(out, ob + 6 * c);
+    a7.max(lo).min(hi).intoArray(out, ob + 7 * c);
   }
 }

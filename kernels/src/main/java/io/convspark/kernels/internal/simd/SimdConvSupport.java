@@ -38,26 +38,36 @@ abstract class SimdConvSupport implements ConvKernels {
   @Override
   public void depthwiseTile(int rb, float[] in, int inBase, int ps, int[] tapOff,
       int khBegin, int khEnd, int kwBegin, int kwEnd, int kernelW,
-      float[] w, int wOff, float[] out, int ob, int ops, int lanes) {
+      float[] w, int wOff, float[] out, int ob, int ops, int lanes, float lo, float hi) {
     if (lanes != L) {
       for (int r = 0; r < rb; r++) {
         dwMasked(in, inBase + r * ps, tapOff, khBegin, khEnd, kwBegin, kwEnd, kernelW,
-            w, wOff, out, ob + r * ops, lanes);
+            w, wOff, out, ob + r * ops, lanes, lo, hi);
       }
+    } else if (rb == 8 && kernelW == 3 && khBegin == 0 && khEnd == 3 && kwBegin == 0
+        && kwEnd == 3 && isStride1Dilation1(tapOff, ps)) {
+      SimdConvKernels.dw3x3s1x8(in, inBase, ps, tapOff[3], w, wOff, out, ob, lo, hi);
     } else if (rb == 8) {
       SimdConvKernels.dw8(in, inBase, ps, tapOff, khBegin, khEnd, kwBegin, kwEnd, kernelW,
-          w, wOff, out, ob, ops);
+          w, wOff, out, ob, ops, lo, hi);
     } else {
       for (int r = 0; r < rb; r++) {
         SimdConvKernels.dw1(in, inBase + r * ps, ps, tapOff, khBegin, khEnd, kwBegin, kwEnd,
-            kernelW, w, wOff, out, ob + r * ops, ops);
+            kernelW, w, wOff, out, ob + r * ops, ops, lo, hi);
       }
     }
   }
 
+  /** Taps one pixel apart along W, rows evenly spaced: the sliding-window kernel applies. */
+  private static boolean isStride1Dilation1(int[] tapOff, int ps) {
+    return tapOff.length == 9 && tapOff[1] == ps && tapOff[2] == 2 * ps
+        && tapOff[6] == 2 * tapOff[3] && tapOff[4] == tapOff[3] + ps;
+  }
+
   // Channel tail: masked loads keep reads inside the tensor.
   private static void dwMasked(float[] in, int inBase, int[] tapOff, int khBegin, int khEnd,
-      int kwBegin, int kwEnd, int kernelW, float[] w, int wOff, float[] out, int ob, int lanes) {
+      int kwBegin, int kwEnd, int kernelW, float[] w, int wOff, float[] out, int ob, int lanes,
+      float lo, float hi) {
     VectorMask<Float> m = Species.prefix(lanes);
     FloatVector acc = FloatVector.fromArray(F, w, wOff);
     int kh = khBegin;
@@ -72,7 +82,7 @@ abstract class SimdConvSupport implements ConvKernels {
         kh++;
       }
     }
-    acc.intoArray(out, ob, m);
+    acc.max(lo).min(hi).intoArray(out, ob, m);
   }
 
   @Override

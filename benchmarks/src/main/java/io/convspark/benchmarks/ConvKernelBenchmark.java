@@ -1,0 +1,88 @@
+package io.convspark.benchmarks;
+
+import io.convspark.kernels.Activation;
+import io.convspark.kernels.Conv2dPlan;
+import io.convspark.kernels.Conv2dShape;
+import io.convspark.kernels.Epilogue;
+import io.convspark.kernels.WorkerPool;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/** One fused conv (bias + ReLU) of one image per invocation; see {@link KernelBench}. */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class ConvKernelBenchmark {
+  /** The kernel set, by name. */
+  public enum Case {
+    DENSE_3X3("3x3 56x56x64->64", "ih56iw56ic64oc64kh3kw3sh1sw1p1_1_1_1dh1dw1g1"),
+    GEMM_1X1("1x1 28x28x128->512", "ih28iw28ic128oc512kh1kw1sh1sw1p0_0_0_0dh1dw1g1"),
+    DEPTHWISE_3X3("dw 3x3 112x112x32", "ih112iw112ic32oc32kh3kw3sh1sw1p1_1_1_1dh1dw1g32"),
+    STEM_7X7("stem 7x7/2 224x224x3->64", "ih224iw224ic3oc64kh7kw7sh2sw2p3_3_3_3dh1dw1g1"),
+    GROUPED_3X3("grouped 3x3 28x28x64 g4", "ih28iw28ic64oc64kh3kw3sh1sw1p1_1_1_1dh1dw1g4");
+
+    final String label;
+    final String descriptor;
+
+    Case(String label, String descriptor) {
+      this.label = label;
+      this.descriptor = descriptor;
+    }
+
+    Conv2dShape shape() {
+      return Conv2dShape.parse(descriptor);
+    }
+  }
+
+  @Param
+  public Case kernel;
+
+  @Param({"1", "2"})
+  public int threads;
+
+  private Conv2dPlan plan;
+  private WorkerPool pool;
+  private float[] in;
+  private float[] out;
+  private float[] scratch;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    Conv2dShape s = kernel.shape();
+    SplittableRandom r = new SplittableRandom(42);
+    float[] w = new float[(int) s.weightCount()];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (float) (r.nextDouble() - 0.5);
+    }
+    float[] bias = new float[s.outC()];
+    in = new float[(int) s.inputCount()];
+    for (int i = 0; i < in.length; i++) {
+      in[i] = (float) r.nextDouble();
+    }
+    out = new float[(int) s.outputCount()];
+    plan = Conv2dPlan.create(s, w, bias, Epilogue.of(Activation.RELU));
+    scratch = new float[(int) plan.scratchFloats()];
+    pool = WorkerPool.create(threads);
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    pool.close();
+  }
+
+  @Benchmark
+  public float conv() {
+    plan.execute(pool, in, 0, out, 0, null, 0, 1, scratch, 0);
+    return out[out.length - 1];
+  }
+}

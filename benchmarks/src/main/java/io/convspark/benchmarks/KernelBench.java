@@ -1,0 +1,98 @@
+package io.convspark.benchmarks;
+
+import io.convspark.kernels.internal.KernelProvider;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs {@link ConvKernelBenchmark} under JMH and prints median GFLOP/s and % of FP32 peak
+ * (256 GFLOP/s per core on the reference machine; override with -Dpeak.gflops.per.core).
+ *
+ * <p>Usage: {@code benchmarks/run-kernels.sh [--quick] [--kernel=DENSE_3X3,...] [--threads=1,2]}.
+ */
+public final class KernelBench {
+  private KernelBench() {}
+
+  public static void main(String[] args) throws Exception {
+    boolean quick = Arrays.asList(args).contains("--quick");
+    double peakPerCore = Double.parseDouble(System.getProperty("peak.gflops.per.core", "256"));
+    List<String> forkArgs = new ArrayList<>(List.of("--add-modules=jdk.incubator.vector",
+        "-Xms1g", "-Xmx1g"));
+    for (String p : new String[] {"convspark.kernels.provider", "convspark.kernels.vectorBits"}) {
+      if (System.getProperty(p) != null) {
+        forkArgs.add("-D" + p + "=" + System.getProperty(p));
+      }
+    }
+    OptionsBuilder ob = new OptionsBuilder();
+    for (String a : args) {
+      if (a.startsWith("--kernel=")) {
+        ob.param("kernel", a.substring(9).split(","));
+      } else if (a.startsWith("--threads=")) {
+        ob.param("threads", a.substring(10).split(","));
+      }
+    }
+    Options opt = ob
+        .include(ConvKernelBenchmark.class.getSimpleName())
+        .forks(quick ? 1 : 2)
+        .warmupIterations(quick ? 3 : 5)
+        .warmupTime(TimeValue.milliseconds(quick ? 300 : 1000))
+        .measurementIterations(quick ? 5 : 7)
+        .measurementTime(TimeValue.milliseconds(quick ? 300 : 1000))
+        .jvmArgsAppend(forkArgs.toArray(new String[0]))
+        .build();
+    Collection<RunResult> results = new Runner(opt).run();
+
+    String provider = KernelProvider.get().name();
+    System.out.println();
+    System.out.println("JDK " + Runtime.version() + ", kernels: " + provider
+        + ", peak " + peakPerCore + " GFLOP/s per core");
+    if (!KernelProvider.get().isVectorized()) {
+      System.out.println("WARNING: the Vector API path is NOT active; these are scalar numbers."
+          + " Run with --add-modules=jdk.incubator.vector.");
+    }
+    System.out.println();
+    System.out.println("| kernel | MFLOP | threads | median us | GFLOP/s | % of peak | x vs 1 thread |");
+    System.out.println("|---|---|---|---|---|---|---|");
+    Map<String, Double> oneThread = new HashMap<>();
+    List<RunResult> sorted = new ArrayList<>(results);
+    sorted.sort((a, b) -> key(a).compareTo(key(b)));
+    for (RunResult r : sorted) {
+      ConvKernelBenchmark.Case c = ConvKernelBenchmark.Case.valueOf(
+          r.getParams().getParam("kernel"));
+      int threads = Integer.parseInt(r.getParams().getParam("threads"));
+      List<Double> us = new ArrayList<>();
+      r.getBenchmarkResults().forEach(br -> {
+        for (IterationResult it : br.getIterationResults()) {
+          us.add(it.getPrimaryResult().getScore());
+        }
+      });
+      us.sort(Double::compare);
+      double median = us.get(us.size() / 2);
+      double mflop = c.shape().flops() / 1e6;
+      double gflops = mflop / median * 1e3; // MFLOP per microsecond = TFLOP/s
+      double pct = 100 * gflops / (peakPerCore * threads);
+      String speedup = "";
+      if (threads == 1) {
+        oneThread.put(c.name(), gflops);
+      } else if (oneThread.containsKey(c.name())) {
+        speedup = String.format("%.2f", gflops / oneThread.get(c.name()));
+      }
+      System.out.printf("| %s | %.1f | %d | %.1f | %.1f | %.1f %% | %s |%n", c.label, mflop,
+          threads, median, gflops, pct, speedup);
+    }
+  }
+
+  private static String key(RunResult r) {
+    return r.getParams().getParam("kernel") + r.getParams().getParam("threads");
+  }
+}
