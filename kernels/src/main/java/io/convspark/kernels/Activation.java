@@ -45,18 +45,8 @@ public record Activation(Kind kind, float alpha, float beta) {
     return new Activation(Kind.HARD_SIGMOID, alpha, beta);
   }
 
-  /** Reference semantics, also used by scalar code paths. */
+  /** What the kernels compute, bit for bit (float math, see FloatMath). */
   public float apply(float x) {
-    switch (kind) {
-      case NONE: return x;
-      case RELU: return Math.max(x, 0f);
-      case CLIP: return Math.min(Math.max(x, alpha), beta);
-      case LEAKY_RELU: return x >= 0f ? x : alpha * x;
-      case HARD_SIGMOID: return Math.max(0f, Math.min(1f, alpha * x + beta));
-      case HARD_SWISH: return x * Math.max(0f, Math.min(1f, alpha * x + beta));
-      case SIGMOID: return (float) (1.0 / (1.0 + Math.exp(-x)));
-      case SILU: return (float) (x / (1.0 + Math.exp(-x)));
-      default: throw new AssertionError(kind);
-    }
+    return io.convspark.kernels.internal.FloatMath.activate(this, x);
   }
 }

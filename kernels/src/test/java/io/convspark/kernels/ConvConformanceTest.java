@@ -63,6 +63,30 @@ class ConvConformanceTest {
     assertArrayEquals(first, second, "1 and 2 threads must give identical bits: " + c);
   }
 
+  /** FMA order, clamps and the float exp are shared, so SIMD and scalar agree bit for bit. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("catalog")
+  void simdAndScalarGiveIdenticalBits(ShapeCatalog.ConvCase c) {
+    Conv2dShape s = c.shape();
+    int n = c.batch();
+    long seed = s.descriptor().hashCode() * 31L;
+    float[] x = TensorAssert.random(seed, (int) (n * s.inputCount()));
+    float[] w = TensorAssert.random(seed + 1, (int) s.weightCount());
+    float[] bias = TensorAssert.random(seed + 2, s.outC());
+    int outLen = (int) (n * s.outputCount());
+    float[] res = c.epilogue().hasResidual() ? TensorAssert.random(seed + 3, outLen) : null;
+    float[] active = run(Conv2dPlan.create(s, w, bias, c.epilogue()), twoThreads, x, res, n,
+        outLen, c.toString());
+    float[] scalar = run(Conv2dPlan.create(s, w, bias, c.epilogue(),
+        io.convspark.kernels.internal.KernelProvider.scalar()), twoThreads, x, res, n, outLen,
+        c.toString());
+    assertArrayEquals(scalar, active, c + ": active provider differs from scalar");
+  }
+
+  static Stream<ShapeCatalog.ConvCase> catalog() {
+    return ShapeCatalog.conv("conv.txt").stream();
+  }
+
   private static float[] run(Conv2dPlan plan, WorkerPool pool, float[] x, float[] res, int n,
       int outLen, String what) {
     float[] out = TensorAssert.poisoned(outLen + 2 * GUARD);

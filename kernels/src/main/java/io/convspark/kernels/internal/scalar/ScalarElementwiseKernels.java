@@ -3,6 +3,7 @@ package io.convspark.kernels.internal.scalar;
 import io.convspark.kernels.Activation;
 import io.convspark.kernels.ElementwisePlan;
 import io.convspark.kernels.internal.ElementwiseKernels;
+import io.convspark.kernels.internal.FloatMath;
 
 /** Plain-Java elementwise kernels: one loop per operator, so C2 can auto-vectorize each. */
 final class ScalarElementwiseKernels implements ElementwiseKernels {
@@ -92,15 +93,15 @@ final class ScalarElementwiseKernels implements ElementwiseKernels {
         break;
       case HARD_SIGMOID:
         for (int i = off; i < off + n; i++) {
-          x[i] = Math.max(0f, Math.min(1f, alpha * x[i] + beta));
+          x[i] = Math.min(Math.max(Math.fma(x[i], alpha, beta), 0f), 1f);
         }
         break;
       case HARD_SWISH:
         for (int i = off; i < off + n; i++) {
-          x[i] = x[i] * Math.max(0f, Math.min(1f, alpha * x[i] + beta));
+          x[i] = x[i] * Math.min(Math.max(Math.fma(x[i], alpha, beta), 0f), 1f);
         }
         break;
-      default: // SIGMOID, SILU: exp has no cheap scalar form, use the reference
+      default: // SIGMOID, SILU
         for (int i = off; i < off + n; i++) {
           x[i] = act.apply(x[i]);
         }
@@ -116,7 +117,7 @@ final class ScalarElementwiseKernels implements ElementwiseKernels {
       int i0 = inOff + p * channels;
       int o0 = outOff + p * channels;
       for (int c = 0; c < channels; c++) {
-        out[o0 + c] = in[i0 + c] * scale[c] + shift[c];
+        out[o0 + c] = Math.fma(in[i0 + c], scale[c], shift[c]);
       }
     }
   }
@@ -130,7 +131,7 @@ final class ScalarElementwiseKernels implements ElementwiseKernels {
     }
     float sum = 0f;
     for (int i = 0; i < d; i++) {
-      float e = (float) Math.exp(in[inOff + i] - max);
+      float e = FloatMath.exp(in[inOff + i] - max);
       out[outOff + i] = e;
       sum += e;
     }

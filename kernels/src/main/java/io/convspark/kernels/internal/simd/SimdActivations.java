@@ -1,7 +1,5 @@
 package io.convspark.kernels.internal.simd;
 
-import static io.convspark.kernels.internal.simd.Species.F;
-
 import io.convspark.kernels.Activation;
 import io.convspark.kernels.Epilogue;
 import jdk.incubator.vector.FloatVector;
@@ -46,7 +44,6 @@ final class SimdActivations {
   }
 
   static FloatVector sigmoid(FloatVector v) {
-    FloatVector one = FloatVector.broadcast(F, 1f);
-    return one.div(one.add(v.neg().lanewise(VectorOperators.EXP)));
+    return SimdMath.sigmoid(v);
   }
 }

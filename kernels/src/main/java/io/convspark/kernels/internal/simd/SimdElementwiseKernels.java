@@ -6,6 +6,7 @@ import static io.convspark.kernels.internal.simd.Species.LANES;
 import io.convspark.kernels.Activation;
 import io.convspark.kernels.ElementwisePlan;
 import io.convspark.kernels.internal.ElementwiseKernels;
+import io.convspark.kernels.internal.FloatMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -134,25 +135,24 @@ final class SimdElementwiseKernels implements ElementwiseKernels {
         break;
       case HARD_SIGMOID:
         for (int i = off; i < off + full; i += LANES) {
-          FloatVector.fromArray(F, x, i).mul(alpha).add(beta).max(0f).min(1f).intoArray(x, i);
+          FloatVector.fromArray(F, x, i).fma(alpha, beta).max(0f).min(1f).intoArray(x, i);
         }
         break;
       case HARD_SWISH:
         for (int i = off; i < off + full; i += LANES) {
           FloatVector v = FloatVector.fromArray(F, x, i);
-          v.mul(v.mul(alpha).add(beta).max(0f).min(1f)).intoArray(x, i);
+          v.mul(v.fma(alpha, beta).max(0f).min(1f)).intoArray(x, i);
         }
         break;
       case SIGMOID:
         for (int i = off; i < off + full; i += LANES) {
-          FloatVector e = FloatVector.fromArray(F, x, i).neg().lanewise(VectorOperators.EXP);
-          FloatVector.broadcast(F, 1f).div(e.add(1f)).intoArray(x, i);
+          SimdMath.sigmoid(FloatVector.fromArray(F, x, i)).intoArray(x, i);
         }
         break;
       case SILU:
         for (int i = off; i < off + full; i += LANES) {
           FloatVector v = FloatVector.fromArray(F, x, i);
-          v.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(x, i);
+          v.mul(SimdMath.sigmoid(v)).intoArray(x, i);
         }
         break;
       default:
@@ -204,14 +204,17 @@ final class SimdElementwiseKernels implements ElementwiseKernels {
     }
     FloatVector vsum = FloatVector.zero(F);
     for (int i = 0; i < full; i += LANES) {
-      FloatVector e = FloatVector.fromArray(F, in, inOff + i).sub(max)
-          .lanewise(VectorOperators.EXP);
+      FloatVector e = SimdMath.exp(FloatVector.fromArray(F, in, inOff + i).sub(max));
       e.intoArray(out, outOff + i);
       vsum = vsum.add(e);
     }
-    float sum = vsum.reduceLanes(VectorOperators.ADD);
+    // Lanes summed in a fixed order: reduceLanes(ADD) rounds differently in C2 and the fallback.
+    float sum = 0f;
+    for (int l = 0; l < LANES; l++) {
+      sum += vsum.lane(l);
+    }
     for (int i = full; i < d; i++) {
-      float e = (float) Math.exp(in[inOff + i] - max);
+      float e = FloatMath.exp(in[inOff + i] - max);
       out[outOff + i] = e;
       sum += e;
     }
