@@ -17,6 +17,8 @@ import java.util.Objects;
  *   <li>{@code gemm}: 1x1, stride 1, no padding; the whole batch is one [pixels x C] matrix.
  *   <li>{@code depthwise}: groups == channels with multiplier 1; channels in vector lanes,
  *       borders clipped in the kernel (no padding copy).
+ *   <li>{@code sliding}: kernel width 3, stride 1, at most one vector of output channels per
+ *       group (RegNet's grouped convs): each input broadcast feeds three taps.
  *   <li>{@code direct}: everything else (any kernel, stride, dilation, groups, the 3-channel
  *       stem); input copied into a zero-bordered scratch image when padded.
  * </ul>
@@ -31,7 +33,7 @@ import java.util.Objects;
  */
 public final class Conv2dPlan {
   /** The algorithms a plan may choose, in the order the planner tries them. */
-  public enum Algorithm { GEMM, DEPTHWISE, DIRECT }
+  public enum Algorithm { GEMM, DEPTHWISE, SLIDING, DIRECT }
 
   private final Conv2dShape shape;
   private final Epilogue epilogue;
@@ -79,6 +81,9 @@ public final class Conv2dPlan {
     } else if (s.kernelH() == 1 && s.kernelW() == 1 && s.strideH() == 1 && s.strideW() == 1
         && !s.hasPadding()) {
       algorithm = Algorithm.GEMM;
+    } else if (s.kernelW() == 3 && s.strideW() == 1 && s.dilationW() == 1
+        && s.outChannelsPerGroup() <= lanes) {
+      algorithm = Algorithm.SLIDING;
     } else {
       algorithm = Algorithm.DIRECT;
     }
@@ -97,23 +102,44 @@ public final class Conv2dPlan {
         }
       }
     } else {
-      blocks = ConvBlocks.plan(s, lanes);
-      packed = WeightPacker.packConvFromOihw(s, oihw, bias, blocks, lanes);
+      boolean sliding = algorithm == Algorithm.SLIDING;
+      blocks = ConvBlocks.plan(s, lanes, sliding ? 1 : 4);
+      packed = sliding ? WeightPacker.packSlidingFromOihw(s, oihw, bias, blocks, lanes)
+          : WeightPacker.packConvFromOihw(s, oihw, bias, blocks, lanes);
       tapOff = null;
       copiesInput = s.hasPadding();
       paddedH = s.inH() + s.padTop() + s.padBottom();
       paddedW = s.inW() + s.padLeft() + s.padRight();
-      kOff = new int[s.kernelH() * s.kernelW() * icg];
-      int k = 0;
-      for (int kh = 0; kh < s.kernelH(); kh++) {
-        for (int kw = 0; kw < s.kernelW(); kw++) {
-          int tap = (kh * s.dilationH() * paddedW + kw * s.dilationW()) * s.inC();
-          for (int ic = 0; ic < icg; ic++) {
-            kOff[k++] = tap + ic;
-          }
+      kOff = sliding ? slidingOffsets(s, paddedW) : directOffsets(s, paddedW);
+    }
+  }
+
+  /** Input offset of reduction step k = (kh, kw, ic), relative to the output pixel's origin. */
+  private static int[] directOffsets(Conv2dShape s, int paddedW) {
+    int icg = s.inChannelsPerGroup();
+    int[] off = new int[s.kernelH() * s.kernelW() * icg];
+    int k = 0;
+    for (int kh = 0; kh < s.kernelH(); kh++) {
+      for (int kw = 0; kw < s.kernelW(); kw++) {
+        int tap = (kh * s.dilationH() * paddedW + kw * s.dilationW()) * s.inC();
+        for (int ic = 0; ic < icg; ic++) {
+          off[k++] = tap + ic;
         }
       }
     }
+    return off;
+  }
+
+  /** Input offset of step k = (kh, ic); the kernel adds the kw and pixel offsets itself. */
+  private static int[] slidingOffsets(Conv2dShape s, int paddedW) {
+    int icg = s.inChannelsPerGroup();
+    int[] off = new int[s.kernelH() * icg];
+    for (int kh = 0; kh < s.kernelH(); kh++) {
+      for (int ic = 0; ic < icg; ic++) {
+        off[kh * icg + ic] = kh * s.dilationH() * paddedW * s.inC() + ic;
+      }
+    }
+    return off;
   }
 
   /** Plans with the JVM's kernel provider. */
@@ -163,7 +189,11 @@ public final class Conv2dPlan {
 
   /** The packed weight layout, in oneDNN's grammar (L = vector lanes). */
   public String weightLayout() {
-    return algorithm == Algorithm.DEPTHWISE ? "Chw" + lanes + "c" : "Ohwi" + lanes + "o";
+    switch (algorithm) {
+      case DEPTHWISE: return "Chw" + lanes + "c";
+      case SLIDING: return "Ohiw" + lanes + "o";
+      default: return "Ohwi" + lanes + "o";
+    }
   }
 
   /** Bytes of packed weights, bias included. */
@@ -259,7 +289,7 @@ public final class Conv2dPlan {
     switch (algorithm) {
       case GEMM: gemmItems(c, begin, end); break;
       case DEPTHWISE: depthwiseItems(c, begin, end); break;
-      default: directItems(c, begin, end);
+      default: directItems(c, begin, end); // DIRECT and SLIDING
     }
   }
 
@@ -312,7 +342,8 @@ public final class Conv2dPlan {
     int oc = blocks.ocStart()[b];
     int lastLanes = ch - (nv - 1) * lanes;
     int wOff = blocks.wOff()[b];
-    int rb = gemmTileRows(b);
+    boolean sliding = algorithm == Algorithm.SLIDING;
+    int rb = sliding ? kernels.slideRows() : gemmTileRows(b);
     int kTotal = kOff.length;
     boolean epi = epiloguePass;
     for (int p = p0; p < p1; ) {
@@ -326,8 +357,13 @@ public final class Conv2dPlan {
         rows = rb;
       }
       int o = outBase + start * cout + oc;
-      kernels.convTile(nv, rows, src, inBase + start * ps, ps, kOff, kTotal, packed, wOff,
-          c.out, o, cout, lastLanes, clampLo, clampHi);
+      if (sliding) {
+        kernels.convSlideTile(rows, src, inBase + start * ps, ps, kOff, kTotal, packed, wOff,
+            c.out, o, cout, lastLanes, clampLo, clampHi);
+      } else {
+        kernels.convTile(nv, rows, src, inBase + start * ps, ps, kOff, kTotal, packed, wOff,
+            c.out, o, cout, lastLanes, clampLo, clampHi);
+      }
       if (epi) {
         kernels.epilogue(epilogue, c.out, o, cout, rows, ch, c.aux, resBase + start * cout + oc,
             cout);

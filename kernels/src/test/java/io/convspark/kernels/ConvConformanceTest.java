@@ -63,10 +63,17 @@ class ConvConformanceTest {
     assertArrayEquals(first, second, "1 and 2 threads must give identical bits: " + c);
   }
 
-  /** FMA order, clamps and the float exp are shared, so SIMD and scalar agree bit for bit. */
+  /**
+   * FMA order, clamps and the float exp are shared, so SIMD and scalar agree bit for bit when
+   * their panels are equally wide (16 lanes); a forced 128-bit run picks other algorithms.
+   */
   @ParameterizedTest(name = "{0}")
   @MethodSource("catalog")
   void simdAndScalarGiveIdenticalBits(ShapeCatalog.ConvCase c) {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        io.convspark.kernels.internal.KernelProvider.get().lanes()
+            == io.convspark.kernels.internal.KernelProvider.scalar().lanes(),
+        "panel widths differ, so the providers choose different algorithms");
     Conv2dShape s = c.shape();
     int n = c.batch();
     long seed = s.descriptor().hashCode() * 31L;

@@ -31,6 +31,19 @@ public interface ConvKernels {
   void epilogue(Epilogue e, float[] out, int outBase, int outPixStride, int pixels, int channels,
       float[] res, int resBase, int resPixStride);
 
+  /** Sliding-window tile height (output pixels per tile). */
+  int slideRows();
+
+  /**
+   * Sliding-window tile for kernel width 3, stride 1, dilation 1, one vector of output
+   * channels: step k = (kh, ic) reads pixels {@code in[inBase + kOff[k] + i * c]} for
+   * i in [0, rb + 2) and three weight vectors (kw = 0, 1, 2) at {@code w[wOff + L + k*3*L]}.
+   *
+   * @param rb 1 or {@link #slideRows()}
+   */
+  void convSlideTile(int rb, float[] in, int inBase, int c, int[] kOff, int steps, float[] w,
+      int wOff, float[] out, int outBase, int outPixStride, int lastLanes, float lo, float hi);
+
   /** Depthwise tile height (output pixels per tile). */
   int depthwiseRows();
 

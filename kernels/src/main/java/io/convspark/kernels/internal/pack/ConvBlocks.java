@@ -14,6 +14,11 @@ public record ConvBlocks(int[] group, int[] ocStart, int[] channels, int[] vecto
 
   /** Splits every group's output channels into blocks and assigns packed offsets. */
   public static ConvBlocks plan(Conv2dShape s, int lanes) {
+    return plan(s, lanes, 4);
+  }
+
+  /** As {@link #plan(Conv2dShape, int)}, with blocks of at most {@code maxVectors} vectors. */
+  public static ConvBlocks plan(Conv2dShape s, int lanes, int maxVectors) {
     int k = s.kernelH() * s.kernelW() * s.inChannelsPerGroup();
     int ocg = s.outChannelsPerGroup();
     List<int[]> blocks = new ArrayList<>();
@@ -23,7 +28,7 @@ public record ConvBlocks(int[] group, int[] ocStart, int[] channels, int[] vecto
       while (start < ocg) {
         int rem = ocg - start;
         int needed = (rem + lanes - 1) / lanes;
-        int nv = needed >= 4 ? 4 : needed >= 2 ? 2 : 1;
+        int nv = Math.min(maxVectors, needed >= 4 ? 4 : needed >= 2 ? 2 : 1);
         int ch = Math.min(rem, nv * lanes);
         blocks.add(new int[] {g, g * ocg + start, ch, nv, Math.toIntExact(off)});
         off += (long) nv * lanes * (k + 1);

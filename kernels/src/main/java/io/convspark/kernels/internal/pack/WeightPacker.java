@@ -36,6 +36,34 @@ public final class WeightPacker {
     return packed;
   }
 
+  /**
+   * Sliding-window layout, one vector per block: bias[L], then for k = (kh, ic) the three kw
+   * taps, each L lanes of output channels.
+   */
+  public static float[] packSlidingFromOihw(Conv2dShape s, float[] oihw, float[] bias,
+      ConvBlocks blocks, int lanes) {
+    int kh = s.kernelH();
+    int icg = s.inChannelsPerGroup();
+    float[] packed = new float[blocks.packedLength()];
+    for (int b = 0; b < blocks.count(); b++) {
+      int base = blocks.wOff()[b];
+      for (int j = 0; j < blocks.channels()[b]; j++) {
+        int oc = blocks.ocStart()[b] + j;
+        packed[base + j] = bias == null ? 0f : bias[oc];
+        for (int y = 0; y < kh; y++) {
+          for (int ic = 0; ic < icg; ic++) {
+            for (int x = 0; x < 3; x++) {
+              int step = y * icg + ic;
+              packed[base + lanes + (step * 3 + x) * lanes + j] =
+                  oihw[((oc * icg + ic) * kh + y) * 3 + x];
+            }
+          }
+        }
+      }
+    }
+    return packed;
+  }
+
   /** Depthwise layout {@code Chw16c}: per channel block, bias[L] then taps (kh, kw) x L lanes. */
   public static float[] packDepthwiseFromOihw(Conv2dShape s, float[] oihw, float[] bias,
       int lanes) {

@@ -11,7 +11,12 @@ public final class CoreAllocator {
   private final int[] users;
 
   private CoreAllocator() {
-    int[] allowed = CpuAffinity.allowedCpus();
+    int[] allowed = null;
+    try {
+      allowed = CpuAffinity.allowedCpus();
+    } catch (LinkageError e) {
+      // JNA is not on the classpath: cores are numbered 0..n-1 and pinning is off.
+    }
     if (allowed == null || allowed.length == 0) {
       allowed = new int[Runtime.getRuntime().availableProcessors()];
       for (int i = 0; i < allowed.length; i++) {
@@ -62,6 +67,10 @@ public final class CoreAllocator {
 
   /** Pins the calling thread to {@code cpu}; returns null on success, else the reason. */
   public static String pin(int cpu) {
-    return CpuAffinity.pinCurrentThread(cpu);
+    try {
+      return CpuAffinity.pinCurrentThread(cpu);
+    } catch (LinkageError e) {
+      return "JNA is not on the classpath (" + e + ")";
+    }
   }
 }

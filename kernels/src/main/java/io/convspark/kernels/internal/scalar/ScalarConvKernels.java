@@ -17,6 +17,36 @@ final class ScalarConvKernels implements ConvKernels {
   }
 
   @Override
+  public int slideRows() {
+    return 4;
+  }
+
+  @Override
+  public void convSlideTile(int rb, float[] in, int inBase, int c, int[] kOff, int steps,
+      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
+    for (int r = 0; r < rb; r++) {
+      System.arraycopy(w, wOff, out, ob + r * ops, lastLanes);
+    }
+    int wp = wOff + L;
+    for (int k = 0; k < steps; k++, wp += 3 * L) {
+      int src = inBase + kOff[k];
+      for (int r = 0; r < rb; r++) {
+        int o = ob + r * ops;
+        for (int kw = 0; kw < 3; kw++) {
+          float x = in[src + (r + kw) * c];
+          int wk = wp + kw * L;
+          for (int l = 0; l < lastLanes; l++) {
+            out[o + l] = Math.fma(w[wk + l], x, out[o + l]);
+          }
+        }
+      }
+    }
+    for (int r = 0; r < rb; r++) {
+      clamp(out, ob + r * ops, lastLanes, lo, hi);
+    }
+  }
+
+  @Override
   public int depthwiseRows() {
     return 4;
   }

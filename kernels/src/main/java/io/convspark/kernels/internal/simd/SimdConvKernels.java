@@ -554,4 +554,103 @@ final class SimdConvKernels extends SimdConvSupport {
     a6.max(lo).min(hi).intoArray(out, ob + 6 * c);
     a7.max(lo).min(hi).intoArray(out, ob + 7 * c);
   }
+
+  /** Sliding 1x3 window, 8 pixels x one vector: 10 broadcasts feed 24 FMAs per (kh, ic) step. */
+  static void slide8(float[] in, int inBase, int c, int[] kOff, int steps, float[] w,
+      int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
+    FloatVector b = FloatVector.fromArray(F, w, wOff);
+    FloatVector a0 = b;
+    FloatVector a1 = b;
+    FloatVector a2 = b;
+    FloatVector a3 = b;
+    FloatVector a4 = b;
+    FloatVector a5 = b;
+    FloatVector a6 = b;
+    FloatVector a7 = b;
+    int wp = wOff + L;
+    final int p1 = 1 * c;
+    final int p2 = 2 * c;
+    final int p3 = 3 * c;
+    final int p4 = 4 * c;
+    final int p5 = 5 * c;
+    final int p6 = 6 * c;
+    final int p7 = 7 * c;
+    final int p8 = 8 * c;
+    final int p9 = 9 * c;
+    for (int k = 0; k < steps; k++) {
+      FloatVector w0 = FloatVector.fromArray(F, w, wp);
+      FloatVector w1 = FloatVector.fromArray(F, w, wp + L);
+      FloatVector w2 = FloatVector.fromArray(F, w, wp + 2 * L);
+      int src = inBase + kOff[k];
+      FloatVector x0 = FloatVector.broadcast(F, in[src]);
+      FloatVector x1 = FloatVector.broadcast(F, in[src + p1]);
+      FloatVector x2 = FloatVector.broadcast(F, in[src + p2]);
+      FloatVector x3 = FloatVector.broadcast(F, in[src + p3]);
+      FloatVector x4 = FloatVector.broadcast(F, in[src + p4]);
+      FloatVector x5 = FloatVector.broadcast(F, in[src + p5]);
+      FloatVector x6 = FloatVector.broadcast(F, in[src + p6]);
+      FloatVector x7 = FloatVector.broadcast(F, in[src + p7]);
+      FloatVector x8 = FloatVector.broadcast(F, in[src + p8]);
+      FloatVector x9 = FloatVector.broadcast(F, in[src + p9]);
+      a0 = w0.fma(x0, a0);
+      a0 = w1.fma(x1, a0);
+      a0 = w2.fma(x2, a0);
+      a1 = w0.fma(x1, a1);
+      a1 = w1.fma(x2, a1);
+      a1 = w2.fma(x3, a1);
+      a2 = w0.fma(x2, a2);
+      a2 = w1.fma(x3, a2);
+      a2 = w2.fma(x4, a2);
+      a3 = w0.fma(x3, a3);
+      a3 = w1.fma(x4, a3);
+      a3 = w2.fma(x5, a3);
+      a4 = w0.fma(x4, a4);
+      a4 = w1.fma(x5, a4);
+      a4 = w2.fma(x6, a4);
+      a5 = w0.fma(x5, a5);
+      a5 = w1.fma(x6, a5);
+      a5 = w2.fma(x7, a5);
+      a6 = w0.fma(x6, a6);
+      a6 = w1.fma(x7, a6);
+      a6 = w2.fma(x8, a6);
+      a7 = w0.fma(x7, a7);
+      a7 = w1.fma(x8, a7);
+      a7 = w2.fma(x9, a7);
+      wp += 3 * L;
+    }
+    VectorMask<Float> m = Species.prefix(lastLanes);
+    store(a0.max(lo).min(hi), out, ob, lastLanes, m);
+    store(a1.max(lo).min(hi), out, ob + 1 * ops, lastLanes, m);
+    store(a2.max(lo).min(hi), out, ob + 2 * ops, lastLanes, m);
+    store(a3.max(lo).min(hi), out, ob + 3 * ops, lastLanes, m);
+    store(a4.max(lo).min(hi), out, ob + 4 * ops, lastLanes, m);
+    store(a5.max(lo).min(hi), out, ob + 5 * ops, lastLanes, m);
+    store(a6.max(lo).min(hi), out, ob + 6 * ops, lastLanes, m);
+    store(a7.max(lo).min(hi), out, ob + 7 * ops, lastLanes, m);
+  }
+
+  /** Sliding 1x3 window, 1 pixels x one vector: 3 broadcasts feed 3 FMAs per (kh, ic) step. */
+  static void slide1(float[] in, int inBase, int c, int[] kOff, int steps, float[] w,
+      int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
+    FloatVector b = FloatVector.fromArray(F, w, wOff);
+    FloatVector a0 = b;
+    int wp = wOff + L;
+    final int p1 = 1 * c;
+    final int p2 = 2 * c;
+    for (int k = 0; k < steps; k++) {
+      FloatVector w0 = FloatVector.fromArray(F, w, wp);
+      FloatVector w1 = FloatVector.fromArray(F, w, wp + L);
+      FloatVector w2 = FloatVector.fromArray(F, w, wp + 2 * L);
+      int src = inBase + kOff[k];
+      FloatVector x0 = FloatVector.broadcast(F, in[src]);
+      FloatVector x1 = FloatVector.broadcast(F, in[src + p1]);
+      FloatVector x2 = FloatVector.broadcast(F, in[src + p2]);
+      a0 = w0.fma(x0, a0);
+      a0 = w1.fma(x1, a0);
+      a0 = w2.fma(x2, a0);
+      wp += 3 * L;
+    }
+    VectorMask<Float> m = Species.prefix(lastLanes);
+    store(a0.max(lo).min(hi), out, ob, lastLanes, m);
+  }
 }

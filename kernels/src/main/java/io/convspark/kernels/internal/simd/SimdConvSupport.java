@@ -23,6 +23,24 @@ abstract class SimdConvSupport implements ConvKernels {
   }
 
   @Override
+  public int slideRows() {
+    return 8;
+  }
+
+  @Override
+  public void convSlideTile(int rb, float[] in, int inBase, int c, int[] kOff, int steps,
+      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
+    if (rb == 8) {
+      SimdConvKernels.slide8(in, inBase, c, kOff, steps, w, wOff, out, ob, ops, lastLanes, lo, hi);
+    } else {
+      for (int r = 0; r < rb; r++) {
+        SimdConvKernels.slide1(in, inBase + r * c, c, kOff, steps, w, wOff, out, ob + r * ops, ops,
+            lastLanes, lo, hi);
+      }
+    }
+  }
+
+  @Override
   public int depthwiseRows() {
     return 8;
   }
