@@ -1,0 +1,104 @@
+package io.convspark;
+
+import io.convspark.graph.Graph;
+import io.convspark.kernels.internal.KernelProvider;
+import io.convspark.onnx.OnnxLoader;
+import io.convspark.plan.CompileLimits;
+import io.convspark.plan.CompiledModel;
+import io.convspark.plan.CsmFormat;
+import io.convspark.plan.ModelCompiler;
+import io.convspark.plan.ModelSession;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * A convolutional model compiled for the CPU: loaded from ONNX (or a compiled {@code .csm}),
+ * frozen, fused, weights packed. Immutable and thread-safe; run it through a
+ * {@link ModelSession}.
+ *
+ * <pre>{@code
+ * ConvModel model = ConvModel.load(Path.of("model.onnx"));
+ * try (ModelSession session = model.newSession(2)) {
+ *   float[][] outputs = session.run(nhwcImages, batch);
+ * }
+ * }</pre>
+ */
+public final class ConvModel {
+  private static final byte[] CSM_MAGIC = {'C', 'S', 'M', '1'};
+  private final CompiledModel compiled;
+
+  private ConvModel(CompiledModel compiled) {
+    this.compiled = compiled;
+  }
+
+  /** Loads an ONNX or .csm file; the model must fix its input height and width. */
+  public static ConvModel load(Path path) {
+    return load(path, null);
+  }
+
+  /**
+   * Loads an ONNX or .csm file; {@code inputHW} gives the input height and width when the
+   * model's are dynamic (null otherwise).
+   *
+   * @throws ModelException if the file cannot be read, parsed, or compiled
+   */
+  public static ConvModel load(Path path, int[] inputHW) {
+    byte[] head = new byte[4];
+    try (var in = Files.newInputStream(path)) {
+      int n = in.readNBytes(head, 0, 4);
+      if (n == 4 && Arrays.equals(head, CSM_MAGIC)) {
+        return fromCompiled(Files.readAllBytes(path));
+      }
+    } catch (IOException e) {
+      throw new ModelException("cannot read model file " + path + ": " + e.getMessage(), e);
+    }
+    return compile(OnnxLoader.load(path), inputHW);
+  }
+
+  /** Compiles ONNX model bytes (external data is not allowed without a directory). */
+  public static ConvModel load(byte[] onnx, int[] inputHW) {
+    return compile(OnnxLoader.load(onnx, null), inputHW);
+  }
+
+  /** Reads a compiled model written by {@link #toCompiledBytes()}. */
+  public static ConvModel fromCompiled(byte[] csm) {
+    Graph g = CsmFormat.read(csm);
+    return compile(g, null);
+  }
+
+  private static ConvModel compile(Graph g, int[] inputHW) {
+    try {
+      return new ConvModel(ModelCompiler.compile(g, inputHW, CompileLimits.DEFAULT,
+          KernelProvider.get()));
+    } catch (ModelException e) {
+      throw e;
+    } catch (RuntimeException | StackOverflowError e) {
+      throw new ModelException("cannot compile model '" + g.name() + "': " + e, e);
+    }
+  }
+
+  /** The compact compiled form: what Spark broadcasts, and a .csm file's content. */
+  public byte[] toCompiledBytes() {
+    return CsmFormat.write(compiled.graph());
+  }
+
+  public void saveCompiled(Path path) {
+    try {
+      Files.write(path, toCompiledBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write compiled model to " + path, e);
+    }
+  }
+
+  public CompiledModel compiled() {
+    return compiled;
+  }
+
+  /** A session with {@code threads} workers; close it when done. */
+  public ModelSession newSession(int threads) {
+    return compiled.newSession(threads);
+  }
+}

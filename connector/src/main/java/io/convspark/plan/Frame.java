@@ -1,0 +1,24 @@
+package io.convspark.plan;
+
+import io.convspark.kernels.WorkerPool;
+
+/** What a step sees while running one batch: the session's pool, arena and batch size. */
+final class Frame {
+  final WorkerPool pool;
+  float[] arena;
+  int batch;
+  /** Arena offset of the shared conv scratch, after all values. */
+  int scratchOff;
+  /** Start of each storage slot for the current batch. */
+  final int[] slotOffset;
+  /** Reused by Concat so that running allocates nothing. */
+  final float[][] arrays;
+  final int[] offsets;
+
+  Frame(WorkerPool pool, int slots, int maxInputs) {
+    this.pool = pool;
+    this.slotOffset = new int[slots];
+    this.arrays = new float[maxInputs][];
+    this.offsets = new int[maxInputs];
+  }
+}

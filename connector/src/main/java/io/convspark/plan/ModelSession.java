@@ -1,0 +1,130 @@
+package io.convspark.plan;
+
+import io.convspark.kernels.WorkerPool;
+
+/**
+ * Runs a {@link CompiledModel} on batches of NHWC images. Owns the arena and the worker pool;
+ * not thread-safe (one caller at a time); close it to stop its workers. Once warm (the arena
+ * sized for the largest batch seen), {@link #run(float[], int, int, float[][])} allocates
+ * nothing.
+ *
+ * <pre>{@code
+ * try (ModelSession s = model.newSession(2)) {
+ *   float[][] out = s.run(nhwcImages, batch);
+ * }
+ * }</pre>
+ */
+public final class ModelSession implements AutoCloseable {
+  private final CompiledModel model;
+  private final WorkerPool pool;
+  private final Frame frame;
+  private int capacity;
+  private boolean closed;
+
+  ModelSession(CompiledModel model, int threads) {
+    this.model = model;
+    this.pool = WorkerPool.create(threads);
+    this.frame = new Frame(pool, model.offsetPerImage.length, model.maxInputs);
+    this.frame.arena = new float[0];
+  }
+
+  public CompiledModel model() {
+    return model;
+  }
+
+  public int threads() {
+    return pool.threads();
+  }
+
+  /** Convenience: runs and returns fresh output arrays ([batch x outputSize] each). */
+  public float[][] run(float[] nhwc, int batch) {
+    float[][] outs = new float[model.outputIds.length][];
+    for (int i = 0; i < outs.length; i++) {
+      outs[i] = new float[batch * model.outputSize(i)];
+    }
+    run(nhwc, 0, batch, outs);
+    return outs;
+  }
+
+  /**
+   * Runs {@code batch} images stored NHWC from {@code inOff}; output i goes to {@code outs[i]}
+   * in ONNX (NCHW) order, {@code outputSize(i)} floats per image.
+   */
+  public void run(float[] nhwc, int inOff, int batch, float[][] outs) {
+    checkOpen();
+    if (batch <= 0) {
+      throw new IllegalArgumentException("cannot run model: batch " + batch + ", must be > 0");
+    }
+    long need = (long) model.inputSize() * batch;
+    if (inOff < 0 || inOff + need > nhwc.length) {
+      throw new IllegalArgumentException("cannot run model: input has " + (nhwc.length - inOff)
+          + " floats from offset " + inOff + ", " + batch + " images of "
+          + model.inputShape() + " need " + need);
+    }
+    ensureCapacity(batch);
+    float[] arena = frame.arena;
+    for (int v = 0; v < model.offsetPerImage.length; v++) {
+      frame.slotOffset[v] = (int) (model.offsetPerImage[v] * batch);
+    }
+    frame.batch = batch;
+    frame.scratchOff = (int) (model.arenaPerImage * batch);
+    System.arraycopy(nhwc, inOff, arena, frame.slotOffset[model.inputId], (int) need);
+    for (Step s : model.steps) {
+      s.run(frame);
+    }
+    for (int i = 0; i < model.outputIds.length; i++) {
+      copyOut(i, batch, outs[i]);
+    }
+  }
+
+  private void copyOut(int i, int batch, float[] dst) {
+    int size = model.outputSize(i);
+    if (dst.length < (long) size * batch) {
+      throw new IllegalArgumentException("cannot run model: output " + i + " buffer has "
+          + dst.length + " floats, " + batch + " x " + size + " are needed");
+    }
+    int src = frame.slotOffset[model.outputIds[i]];
+    var shape = model.outputShapes.get(i);
+    if (shape.rank() == 4 && shape.dim(2) * shape.dim(3) > 1) {
+      int c = (int) shape.dim(1);
+      int hw = (int) (shape.dim(2) * shape.dim(3));
+      for (int n = 0; n < batch; n++) {
+        for (int p = 0; p < hw; p++) {
+          for (int ch = 0; ch < c; ch++) {
+            dst[n * size + ch * hw + p] = frame.arena[src + n * size + p * c + ch];
+          }
+        }
+      }
+    } else {
+      System.arraycopy(frame.arena, src, dst, 0, size * batch);
+    }
+  }
+
+  private void ensureCapacity(int batch) {
+    if (batch <= capacity) {
+      return;
+    }
+    long floats = model.arenaPerImage * batch + model.scratchFloats;
+    if (floats > Integer.MAX_VALUE - 16) {
+      throw new IllegalArgumentException("cannot run model: batch " + batch + " needs an arena of "
+          + floats + " floats, over the 2^31 array limit; use a smaller batch");
+    }
+    frame.arena = new float[(int) floats];
+    capacity = batch;
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("ModelSession is closed");
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      pool.close();
+      frame.arena = null;
+    }
+  }
+}
