@@ -24,7 +24,7 @@ import java.util.Set;
 
 /** Converts a parsed ModelProto into the compiler's {@link Graph}, validating as it goes. */
 final class GraphConverter {
-  static final long MIN_OPSET = 9;
+  static final long MIN_OPSET = 6;
   static final long MAX_OPSET = 21;
   static final long MIN_IR_VERSION = 3;
   static final long MAX_IR_VERSION = 11;

@@ -120,9 +120,22 @@ public final class ModelCompiler {
   private static void fixInputShape(Graph g, int[] inputHW) {
     Map.Entry<String, Shape> in = g.inputs().entrySet().iterator().next();
     long[] d = in.getValue().dims();
+    if (d.length == 2) {
+      if (d[1] <= 0) {
+        throw new ModelException("cannot compile model: input '" + in.getKey() + "' has shape "
+            + in.getValue() + ", its feature dimension must be fixed");
+      }
+      d[0] = 1;
+      Shape fixed = Shape.of(d);
+      g.inputs().put(in.getKey(), fixed);
+      g.shapes().keySet().removeIf(k -> !g.isConstant(k));
+      g.shapes().put(in.getKey(), fixed);
+      return;
+    }
     if (d.length != 4) {
       throw new ModelException("cannot compile model: input '" + in.getKey() + "' has shape "
-          + in.getValue() + ", an NCHW image input [N, C, H, W] is required");
+          + in.getValue() + " (rank " + d.length + "); an NCHW image input [N, C, H, W] or a"
+          + " feature input [N, D] is required");
     }
     d[0] = 1;
     if (inputHW != null) {

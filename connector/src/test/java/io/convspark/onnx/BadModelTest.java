@@ -187,7 +187,7 @@ class BadModelTest {
   void unsupportedOpset() {
     byte[] m = new OnnxModelBuilder(22).input("x", 1).output("y")
         .node("Relu", new String[] {"x"}, new String[] {"y"}).toBytes();
-    rejects(m, "default-domain opset 22 is not supported; supported opsets are 9 to 21");
+    rejects(m, "default-domain opset 22 is not supported; supported opsets are 6 to 21");
   }
 
   @Test

@@ -88,6 +88,8 @@ final class ConstantEvaluator {
         return binary(g, n, x, g.constant(n.input(1)));
       case "Sqrt": case "Floor": case "Ceil": case "Neg":
         return unary(n, x);
+      case "Transpose":
+        return transpose(n, x);
       default:
         return null;
     }
@@ -384,6 +386,36 @@ final class ConstantEvaluator {
       out[rank - dims.length + i] = dims[i] == 1 ? 0 : s[i];
     }
     return out;
+  }
+
+  private static Tensor transpose(Node n, Tensor x) {
+    int r = x.rank();
+    long[] perm = n.intsAttr("perm", null);
+    long[] dims = x.dims();
+    long[] out = new long[r];
+    int[] p = new int[r];
+    for (int i = 0; i < r; i++) {
+      p[i] = perm == null ? r - 1 - i : (int) perm[i];
+      out[i] = dims[p[i]];
+    }
+    long[] xs = strides(dims);
+    int total = (int) x.size();
+    int[] src = new int[total];
+    long[] idx = new long[r];
+    for (int k = 0; k < total; k++) {
+      long off = 0;
+      for (int a = 0; a < r; a++) {
+        off += idx[a] * xs[p[a]];
+      }
+      src[k] = (int) off;
+      for (int a = r - 1; a >= 0; a--) {
+        if (++idx[a] < out[a]) {
+          break;
+        }
+        idx[a] = 0;
+      }
+    }
+    return pick(x, out, src);
   }
 
   private static Tensor unary(Node n, Tensor x) {

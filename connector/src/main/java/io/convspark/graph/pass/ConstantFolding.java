@@ -14,7 +14,7 @@ import java.util.Set;
 public final class ConstantFolding implements Pass {
   static final Set<String> FOLDABLE = Set.of("Identity", "Cast", "Gather", "Slice", "Concat",
       "Unsqueeze", "Squeeze", "Reshape", "Flatten", "ConstantOfShape", "Add", "Sub", "Mul", "Div",
-      "Sqrt", "Shape", "Floor", "Ceil", "Neg", "Range");
+      "Sqrt", "Shape", "Floor", "Ceil", "Neg", "Range", "Transpose");
   /** Folding a huge constant would only trade model bytes for arena bytes; leave those. */
   private static final long MAX_FOLDED_ELEMENTS = 1 << 24;
 
