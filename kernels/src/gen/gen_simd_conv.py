@@ -1,6 +1,12 @@
 #!/usr/bin/env python3
 """Writes SimdConvKernels.java: one flat-loop method per register block (JDK 17 needs flat loops).
 
+After a loop, C2 only knows accumulators as FloatVector, so calling methods on them boxes; the
+store code therefore calls through freshly broadcast vectors (hiv.min(lov.max(acc))), whose
+exact type keeps every call intrinsified. The last vector of a block is always stored through its
+prefix mask: a branch between masked and plain stores leaves an uncommon trap that boxes the
+live vectors on every tile.
+
 Run from the repository root: python3 kernels/src/gen/gen_simd_conv.py
 """
 import pathlib
@@ -22,6 +28,8 @@ def conv_method(nv, rb):
     for r in range(rb):
         for v in range(nv):
             a(f"    FloatVector a{r}_{v} = b{v};")
+    a(f"    FloatVector lov = FloatVector.broadcast(F, lo);")
+    a(f"    FloatVector hiv = FloatVector.broadcast(F, hi);")
     a(f"    int wp = wOff + {nv} * L;")
     for r in range(1, rb):
         a(f"    final int p{r} = {r} * ps;")
@@ -41,9 +49,9 @@ def conv_method(nv, rb):
         base = "ob" if r == 0 else f"ob + {r} * ops"
         for v in range(nv):
             if v < nv - 1:
-                a(f"    a{r}_{v}.max(lo).min(hi).intoArray(out, {base} + {v} * L);")
+                a(f"    lov.max(a{r}_{v}).min(hiv).intoArray(out, {base} + {v} * L);")
             else:
-                a(f"    store(a{r}_{v}.max(lo).min(hi), out, {base} + {v} * L, lastLanes, m);")
+                a(f"    lov.max(a{r}_{v}).min(hiv).intoArray(out, {base} + {v} * L, m);")
     a(f"  }}")
     return "\n".join(L)
 
@@ -56,6 +64,8 @@ def dw_method(rb):
     a(f"      int kwBegin, int kwEnd, int kernelW, float[] w, int wOff, float[] out, int ob, int ops,")
     a(f"      float lo, float hi) {{")
     a(f"    FloatVector b = FloatVector.fromArray(F, w, wOff);")
+    a(f"    FloatVector lov = FloatVector.broadcast(F, lo);")
+    a(f"    FloatVector hiv = FloatVector.broadcast(F, hi);")
     for r in range(rb):
         a(f"    FloatVector a{r} = b;")
     for r in range(1, rb):
@@ -77,7 +87,7 @@ def dw_method(rb):
     a(f"    }}")
     for r in range(rb):
         base = "ob" if r == 0 else f"ob + {r} * ops"
-        a(f"    a{r}.max(lo).min(hi).intoArray(out, {base});")
+        a(f"    lov.max(a{r}).min(hiv).intoArray(out, {base});")
     a(f"  }}")
     return "\n".join(L)
 
@@ -120,6 +130,8 @@ def slide_method(rb):
     a(f"  static void slide{rb}(float[] in, int inBase, int c, int[] kOff, int steps, float[] w,")
     a(f"      int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {{")
     a(f"    FloatVector b = FloatVector.fromArray(F, w, wOff);")
+    a(f"    FloatVector lov = FloatVector.broadcast(F, lo);")
+    a(f"    FloatVector hiv = FloatVector.broadcast(F, hi);")
     for r in range(rb):
         a(f"    FloatVector a{r} = b;")
     a(f"    int wp = wOff + L;")
@@ -142,7 +154,7 @@ def slide_method(rb):
     a(f"    VectorMask<Float> m = Species.prefix(lastLanes);")
     for r in range(rb):
         base = "ob" if r == 0 else f"ob + {r} * ops"
-        a(f"    store(a{r}.max(lo).min(hi), out, {base}, lastLanes, m);")
+        a(f"    lov.max(a{r}).min(hiv).intoArray(out, {base}, m);")
     a(f"  }}")
     return "\n".join(L)
 

@@ -60,7 +60,16 @@ public final class ConvModel {
 
   /** Compiles ONNX model bytes (external data is not allowed without a directory). */
   public static ConvModel load(byte[] onnx, int[] inputHW) {
-    return compile(OnnxLoader.load(onnx, null), inputHW);
+    return load(onnx, inputHW, CompileLimits.DEFAULT);
+  }
+
+  /**
+   * Compiles ONNX model bytes under {@code limits}.
+   *
+   * @throws ModelException if the model cannot be parsed or compiled, or exceeds the limits
+   */
+  public static ConvModel load(byte[] onnx, int[] inputHW, CompileLimits limits) {
+    return compile(OnnxLoader.load(onnx, null), inputHW, limits);
   }
 
   /** Reads a compiled model written by {@link #toCompiledBytes()}. */
@@ -70,8 +79,12 @@ public final class ConvModel {
   }
 
   private static ConvModel compile(Graph g, int[] inputHW) {
+    return compile(g, inputHW, CompileLimits.DEFAULT);
+  }
+
+  private static ConvModel compile(Graph g, int[] inputHW, CompileLimits limits) {
     try {
-      return new ConvModel(ModelCompiler.compile(g, inputHW, CompileLimits.DEFAULT,
+      return new ConvModel(ModelCompiler.compile(g, inputHW, limits,
           KernelProvider.get()));
     } catch (ModelException e) {
       throw e;

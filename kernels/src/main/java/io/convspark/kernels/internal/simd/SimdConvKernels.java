@@ -56,6 +56,8 @@ final class SimdConvKernels extends SimdConvSupport {
     FloatVector a5_1 = b1;
     FloatVector a5_2 = b2;
     FloatVector a5_3 = b3;
+    FloatVector lov = FloatVector.broadcast(F, lo);
+    FloatVector hiv = FloatVector.broadcast(F, hi);
     int wp = wOff + 4 * L;
     final int p1 = 1 * ps;
     final int p2 = 2 * ps;
@@ -101,30 +103,30 @@ final class SimdConvKernels extends SimdConvSupport {
       wp += 4 * L;
     }
     VectorMask<Float> m = Species.prefix(lastLanes);
-    a0_0.max(lo).min(hi).intoArray(out, ob + 0 * L);
-    a0_1.max(lo).min(hi).intoArray(out, ob + 1 * L);
-    a0_2.max(lo).min(hi).intoArray(out, ob + 2 * L);
-    store(a0_3.max(lo).min(hi), out, ob + 3 * L, lastLanes, m);
-    a1_0.max(lo).min(hi).intoArray(out, ob + 1 * ops + 0 * L);
-    a1_1.max(lo).min(hi).intoArray(out, ob + 1 * ops + 1 * L);
-    a1_2.max(lo).min(hi).intoArray(out, ob + 1 * ops + 2 * L);
-    store(a1_3.max(lo).min(hi), out, ob + 1 * ops + 3 * L, lastLanes, m);
-    a2_0.max(lo).min(hi).intoArray(out, ob + 2 * ops + 0 * L);
-    a2_1.max(lo).min(hi).intoArray(out, ob + 2 * ops + 1 * L);
-    a2_2.max(lo).min(hi).intoArray(out, ob + 2 * ops + 2 * L);
-    store(a2_3.max(lo).min(hi), out, ob + 2 * ops + 3 * L, lastLanes, m);
-    a3_0.max(lo).min(hi).intoArray(out, ob + 3 * ops + 0 * L);
-    a3_1.max(lo).min(hi).intoArray(out, ob + 3 * ops + 1 * L);
-    a3_2.max(lo).min(hi).intoArray(out, ob + 3 * ops + 2 * L);
-    store(a3_3.max(lo).min(hi), out, ob + 3 * ops + 3 * L, lastLanes, m);
-    a4_0.max(lo).min(hi).intoArray(out, ob + 4 * ops + 0 * L);
-    a4_1.max(lo).min(hi).intoArray(out, ob + 4 * ops + 1 * L);
-    a4_2.max(lo).min(hi).intoArray(out, ob + 4 * ops + 2 * L);
-    store(a4_3.max(lo).min(hi), out, ob + 4 * ops + 3 * L, lastLanes, m);
-    a5_0.max(lo).min(hi).intoArray(out, ob + 5 * ops + 0 * L);
-    a5_1.max(lo).min(hi).intoArray(out, ob + 5 * ops + 1 * L);
-    a5_2.max(lo).min(hi).intoArray(out, ob + 5 * ops + 2 * L);
-    store(a5_3.max(lo).min(hi), out, ob + 5 * ops + 3 * L, lastLanes, m);
+    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+    lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L);
+    lov.max(a0_2).min(hiv).intoArray(out, ob + 2 * L);
+    lov.max(a0_3).min(hiv).intoArray(out, ob + 3 * L, m);
+    lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
+    lov.max(a1_1).min(hiv).intoArray(out, ob + 1 * ops + 1 * L);
+    lov.max(a1_2).min(hiv).intoArray(out, ob + 1 * ops + 2 * L);
+    lov.max(a1_3).min(hiv).intoArray(out, ob + 1 * ops + 3 * L, m);
+    lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
+    lov.max(a2_1).min(hiv).intoArray(out, ob + 2 * ops + 1 * L);
+    lov.max(a2_2).min(hiv).intoArray(out, ob + 2 * ops + 2 * L);
+    lov.max(a2_3).min(hiv).intoArray(out, ob + 2 * ops + 3 * L, m);
+    lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
+    lov.max(a3_1).min(hiv).intoArray(out, ob + 3 * ops + 1 * L);
+    lov.max(a3_2).min(hiv).intoArray(out, ob + 3 * ops + 2 * L);
+    lov.max(a3_3).min(hiv).intoArray(out, ob + 3 * ops + 3 * L, m);
+    lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
+    lov.max(a4_1).min(hiv).intoArray(out, ob + 4 * ops + 1 * L);
+    lov.max(a4_2).min(hiv).intoArray(out, ob + 4 * ops + 2 * L);
+    lov.max(a4_3).min(hiv).intoArray(out, ob + 4 * ops + 3 * L, m);
+    lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
+    lov.max(a5_1).min(hiv).intoArray(out, ob + 5 * ops + 1 * L);
+    lov.max(a5_2).min(hiv).intoArray(out, ob + 5 * ops + 2 * L);
+    lov.max(a5_3).min(hiv).intoArray(out, ob + 5 * ops + 3 * L, m);
   }
 
   /** 8 pixels x 2 vectors: 16 accumulators, 2 weight loads and 8 broadcasts per step. */
@@ -148,6 +150,8 @@ final class SimdConvKernels extends SimdConvSupport {
     FloatVector a6_1 = b1;
     FloatVector a7_0 = b0;
     FloatVector a7_1 = b1;
+    FloatVector lov = FloatVector.broadcast(F, lo);
+    FloatVector hiv = FloatVector.broadcast(F, hi);
     int wp = wOff + 2 * L;
     final int p1 = 1 * ps;
     final int p2 = 2 * ps;
@@ -187,22 +191,22 @@ final class SimdConvKernels extends SimdConvSupport {
       wp += 2 * L;
     }
     VectorMask<Float> m = Species.prefix(lastLanes);
-    a0_0.max(lo).min(hi).intoArray(out, ob + 0 * L);
-    store(a0_1.max(lo).min(hi), out, ob + 1 * L, lastLanes, m);
-    a1_0.max(lo).min(hi).intoArray(out, ob + 1 * ops + 0 * L);
-    store(a1_1.max(lo).min(hi), out, ob + 1 * ops + 1 * L, lastLanes, m);
-    a2_0.max(lo).min(hi).intoArray(out, ob + 2 * ops + 0 * L);
-    store(a2_1.max(lo).min(hi), out, ob + 2 * ops + 1 * L, lastLanes, m);
-    a3_0.max(lo).min(hi).intoArray(out, ob + 3 * ops + 0 * L);
-    store(a3_1.max(lo).min(hi), out, ob + 3 * ops + 1 * L, lastLanes, m);
-    a4_0.max(lo).min(hi).intoArray(out, ob + 4 * ops + 0 * L);
-    store(a4_1.max(lo).min(hi), out, ob + 4 * ops + 1 * L, lastLanes, m);
-    a5_0.max(lo).min(hi).intoArray(out, ob + 5 * ops + 0 * L);
-    store(a5_1.max(lo).min(hi), out, ob + 5 * ops + 1 * L, lastLanes, m);
-    a6_0.max(lo).min(hi).intoArray(out, ob + 6 * ops + 0 * L);
-    store(a6_1.max(lo).min(hi), out, ob + 6 * ops + 1 * L, lastLanes, m);
-    a7_0.max(lo).min(hi).intoArray(out, ob + 7 * ops + 0 * L);
-    store(a7_1.max(lo).min(hi), out, ob + 7 * ops + 1 * L, lastLanes, m);
+    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+    lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L, m);
+    lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
+    lov.max(a1_1).min(hiv).intoArray(out, ob + 1 * ops + 1 * L, m);
+    lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
+    lov.max(a2_1).min(hiv).intoArray(out, ob + 2 * ops + 1 * L, m);
+    lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
+    lov.max(a3_1).min(hiv).intoArray(out, ob + 3 * ops + 1 * L, m);
+    lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
+    lov.max(a4_1).min(hiv).intoArray(out, ob + 4 * ops + 1 * L, m);
+    lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
+    lov.max(a5_1).min(hiv).intoArray(out, ob + 5 * ops + 1 * L, m);
+    lov.max(a6_0).min(hiv).intoArray(out, ob + 6 * ops + 0 * L);
+    lov.max(a6_1).min(hiv).intoArray(out, ob + 6 * ops + 1 * L, m);
+    lov.max(a7_0).min(hiv).intoArray(out, ob + 7 * ops + 0 * L);
+    lov.max(a7_1).min(hiv).intoArray(out, ob + 7 * ops + 1 * L, m);
   }
 
   /** 12 pixels x 1 vectors: 12 accumulators, 1 weight loads and 12 broadcasts per step. */
@@ -221,6 +225,8 @@ final class SimdConvKernels extends SimdConvSupport {
     FloatVector a9_0 = b0;
     FloatVector a10_0 = b0;
     FloatVector a11_0 = b0;
+    FloatVector lov = FloatVector.broadcast(F, lo);
+    FloatVector hiv = FloatVector.broadcast(F, hi);
     int wp = wOff + 1 * L;
     final int p1 = 1 * ps;
     final int p2 = 2 * ps;
@@ -263,18 +269,18 @@ final class SimdConvKernels extends SimdConvSupport {
       wp += 1 * L;
     }
     VectorMask<Float> m = Species.prefix(lastLanes);
-    store(a0_0.max(lo).min(hi), out, ob + 0 * L, lastLanes, m);
-    store(a1_0.max(lo).min(hi), out, ob + 1 * ops + 0 * L, lastLanes, m);
-    store(a2_0.max(lo).min(hi), out, ob + 2 * ops + 0 * L, lastLanes, m);
-    store(a3_0.max(lo).min(hi), out, ob + 3 * ops + 0 * L, lastLanes, m);
-    store(a4_0.max(lo).min(hi), out, ob + 4 * ops + 0 * L, lastLanes, m);
-    store(a5_0.max(lo).min(hi), out, ob + 5 * ops + 0 * L, lastLanes, m);
-    store(a6_0.max(lo).min(hi), out, ob + 6 * ops + 0 * L, lastLanes, m);
-    store(a7_0.max(lo).min(hi), out, ob + 7 * ops + 0 * L, lastLanes, m);
-    store(a8_0.max(lo).min(hi), out, ob + 8 * ops + 0 * L, lastLanes, m);
-    store(a9_0.max(lo).min(hi), out, ob + 9 * ops + 0 * L, lastLanes, m);
-    store(a10_0.max(lo).min(hi), out, ob + 10 * ops + 0 * L, lastLanes, m);
-    store(a11_0.max(lo).min(hi), out, ob + 11 * ops + 0 * L, lastLanes, m);
+    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L, m);
+    lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L, m);
+    lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L, m);
+    lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L, m);
+    lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L, m);
+    lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L, m);
+    lov.max(a6_0).min(hiv).intoArray(out, ob + 6 * ops + 0 * L, m);
+    lov.max(a7_0).min(hiv).intoArray(out, ob + 7 * ops + 0 * L, m);
+    lov.max(a8_0).min(hiv).intoArray(out, ob + 8 * ops + 0 * L, m);
+    lov.max(a9_0).min(hiv).intoArray(out, ob + 9 * ops + 0 * L, m);
+    lov.max(a10_0).min(hiv).intoArray(out, ob + 10 * ops + 0 * L, m);
+    lov.max(a11_0).min(hiv).intoArray(out, ob + 11 * ops + 0 * L, m);
   }
 
   /** 1 pixels x 4 vectors: 4 accumulators, 4 weight loads and 1 broadcasts per step. */
@@ -288,6 +294,8 @@ final class SimdConvKernels extends SimdConvSupport {
     FloatVector a0_1 = b1;
     FloatVector a0_2 = b2;
     FloatVector a0_3 = b3;
+    FloatVector lov = FloatVector.broadcast(F, lo);
+    FloatVector hiv = FloatVector.broadcast(F, hi);
     int wp = wOff + 4 * L;
     for (int k = 0; k < kTotal; k++) {
       FloatVector w0 = FloatVector.fromArray(F, w, wp + 0 * L);
@@ -303,10 +311,10 @@ final class SimdConvKernels extends SimdConvSupport {
       wp += 4 * L;
     }
     VectorMask<Float> m = Species.prefix(lastLanes);
-    a0_0.max(lo).min(hi).intoArray(out, ob + 0 * L);
-    a0_1.max(lo).min(hi).intoArray(out, ob + 1 * L);
-    a0_2.max(lo).min(hi).intoArray(out, ob + 2 * L);
-    store(a0_3.max(lo).min(hi), out, ob + 3 * L, lastLanes, m);
+    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+    lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L);
+    lov.max(a0_2).min(hiv).intoArray(out, ob + 2 * L);
+    lov.max(a0_3).min(hiv).intoArray(out, ob + 3 * L, m);
   }
 
   /** 1 pixels x 2 vectors: 2 accumulators, 2 weight loads and 1 broadcasts per step. */
@@ -316,6 +324,8 @@ final class SimdConvKernels extends SimdConvSupport {
     FloatVector b1 = FloatVector.fromArray(F, w, wOff + 1 * L);
     FloatVector a0_0 = b0;
     FloatVector a0_1 = b1;
+    FloatVector lov = FloatVector.broadcast(F, lo);
+    FloatVector hiv = FloatVector.broadcast(F, hi);
     int wp = wOff + 2 * L;
     for (int k = 0; k < kTotal; k++) {
       FloatVector w0 = FloatVector.fromArray(F, w, wp + 0 * L);
@@ -327,8 +337,8 @@ final class SimdConvKernels extends SimdConvSupport {
       wp += 2 * L;
     }
     VectorMask<Float> m = Species.prefix(lastLanes);
-    a0_0.max(lo).min(hi).intoArray(out, ob + 0 * L);
-    store(a0_1.max(lo).min(hi), out, ob + 1 * L, lastLanes, m);
+    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+    lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L, m);
   }
 
   /** 1 pixels x 1 vectors: 1 accumulators, 1 weight loads and 1 broadcasts per step. */
@@ -336,6 +346,8 @@ final class SimdConvKernels extends SimdConvSupport {
       float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
     FloatVector b0 = FloatVector.fromArray(F, w, wOff + 0 * L);
     FloatVector a0_0 = b0;
+    FloatVector lov = FloatVector.broadcast(F, lo);
+    FloatVector hiv = FloatVector.broadcast(F, hi);
     int wp = wOff + 1 * L;
     for (int k = 0; k < kTotal; k++) {
       FloatVector w0 = FloatVector.fromArray(F, w, wp + 0 * L);
@@ -345,7 +357,7 @@ final class SimdConvKernels extends SimdConvSupport {
       wp += 1 * L;
     }
     VectorMask<Float> m = Species.prefix(lastLanes);
-    store(a0_0.max(lo).min(hi), out, ob + 0 * L, lastLanes, m);
+    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L, m);
   }
 
   /** Depthwise, 8 pixels x one channel vector, flat loop over the tap window. */
@@ -353,6 +365,8 @@ final class SimdConvKernels extends SimdConvSupport {
       int kwBegin, int kwEnd, int kernelW, float[] w, int wOff, float[] out, int ob, int ops,
       float lo, float hi) {
     FloatVector b = FloatVector.fromArray(F, w, wOff);
+    FloatVector lov = FloatVector.broadcast(F, lo);
+    FloatVector hiv = FloatVector.broadcast(F, hi);
     FloatVector a0 = b;
     FloatVector a1 = b;
     FloatVector a2 = b;
@@ -388,14 +402,14 @@ final class SimdConvKernels extends SimdConvSupport {
         kh++;
       }
     }
-    a0.max(lo).min(hi).intoArray(out, ob);
-    a1.max(lo).min(hi).intoArray(out, ob + 1 * ops);
-    a2.max(lo).min(hi).intoArray(out, ob + 2 * ops);
-    a3.max(lo).min(hi).intoArray(out, ob + 3 * ops);
-    a4.max(lo).min(hi).intoArray(out, ob + 4 * ops);
-    a5.max(lo).min(hi).intoArray(out, ob + 5 * ops);
-    a6.max(lo).min(hi).intoArray(out, ob + 6 * ops);
-    a7.max(lo).min(hi).intoArray(out, ob + 7 * ops);
+    lov.max(a0).min(hiv).intoArray(out, ob);
+    lov.max(a1).min(hiv).intoArray(out, ob + 1 * ops);
+    lov.max(a2).min(hiv).intoArray(out, ob + 2 * ops);
+    lov.max(a3).min(hiv).intoArray(out, ob + 3 * ops);
+    lov.max(a4).min(hiv).intoArray(out, ob + 4 * ops);
+    lov.max(a5).min(hiv).intoArray(out, ob + 5 * ops);
+    lov.max(a6).min(hiv).intoArray(out, ob + 6 * ops);
+    lov.max(a7).min(hiv).intoArray(out, ob + 7 * ops);
   }
 
   /** Depthwise, 1 pixels x one channel vector, flat loop over the tap window. */
@@ -403,6 +417,8 @@ final class SimdConvKernels extends SimdConvSupport {
       int kwBegin, int kwEnd, int kernelW, float[] w, int wOff, float[] out, int ob, int ops,
       float lo, float hi) {
     FloatVector b = FloatVector.fromArray(F, w, wOff);
+    FloatVector lov = FloatVector.broadcast(F, lo);
+    FloatVector hiv = FloatVector.broadcast(F, hi);
     FloatVector a0 = b;
     int kh = khBegin;
     int kw = kwBegin;
@@ -417,7 +433,7 @@ final class SimdConvKernels extends SimdConvSupport {
         kh++;
       }
     }
-    a0.max(lo).min(hi).intoArray(out, ob);
+    lov.max(a0).min(hiv).intoArray(out, ob);
   }
 
   /** Depthwise 3x3 stride 1, 8 pixels: rows unrolled, each input vector reused by up to 3 taps. */
@@ -559,6 +575,8 @@ final class SimdConvKernels extends SimdConvSupport {
   static void slide8(float[] in, int inBase, int c, int[] kOff, int steps, float[] w,
       int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
     FloatVector b = FloatVector.fromArray(F, w, wOff);
+    FloatVector lov = FloatVector.broadcast(F, lo);
+    FloatVector hiv = FloatVector.broadcast(F, hi);
     FloatVector a0 = b;
     FloatVector a1 = b;
     FloatVector a2 = b;
@@ -619,20 +637,22 @@ final class SimdConvKernels extends SimdConvSupport {
       wp += 3 * L;
     }
     VectorMask<Float> m = Species.prefix(lastLanes);
-    store(a0.max(lo).min(hi), out, ob, lastLanes, m);
-    store(a1.max(lo).min(hi), out, ob + 1 * ops, lastLanes, m);
-    store(a2.max(lo).min(hi), out, ob + 2 * ops, lastLanes, m);
-    store(a3.max(lo).min(hi), out, ob + 3 * ops, lastLanes, m);
-    store(a4.max(lo).min(hi), out, ob + 4 * ops, lastLanes, m);
-    store(a5.max(lo).min(hi), out, ob + 5 * ops, lastLanes, m);
-    store(a6.max(lo).min(hi), out, ob + 6 * ops, lastLanes, m);
-    store(a7.max(lo).min(hi), out, ob + 7 * ops, lastLanes, m);
+    lov.max(a0).min(hiv).intoArray(out, ob, m);
+    lov.max(a1).min(hiv).intoArray(out, ob + 1 * ops, m);
+    lov.max(a2).min(hiv).intoArray(out, ob + 2 * ops, m);
+    lov.max(a3).min(hiv).intoArray(out, ob + 3 * ops, m);
+    lov.max(a4).min(hiv).intoArray(out, ob + 4 * ops, m);
+    lov.max(a5).min(hiv).intoArray(out, ob + 5 * ops, m);
+    lov.max(a6).min(hiv).intoArray(out, ob + 6 * ops, m);
+    lov.max(a7).min(hiv).intoArray(out, ob + 7 * ops, m);
   }
 
   /** Sliding 1x3 window, 1 pixels x one vector: 3 broadcasts feed 3 FMAs per (kh, ic) step. */
   static void slide1(float[] in, int inBase, int c, int[] kOff, int steps, float[] w,
       int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
     FloatVector b = FloatVector.fromArray(F, w, wOff);
+    FloatVector lov = FloatVector.broadcast(F, lo);
+    FloatVector hiv = FloatVector.broadcast(F, hi);
     FloatVector a0 = b;
     int wp = wOff + L;
     final int p1 = 1 * c;
@@ -651,6 +671,6 @@ final class SimdConvKernels extends SimdConvSupport {
       wp += 3 * L;
     }
     VectorMask<Float> m = Species.prefix(lastLanes);
-    store(a0.max(lo).min(hi), out, ob, lastLanes, m);
+    lov.max(a0).min(hiv).intoArray(out, ob, m);
   }
 }

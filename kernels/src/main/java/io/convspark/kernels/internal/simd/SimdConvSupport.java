@@ -45,14 +45,6 @@ abstract class SimdConvSupport implements ConvKernels {
     return 8;
   }
 
-  static void store(FloatVector v, float[] out, int off, int lanes, VectorMask<Float> m) {
-    if (lanes == L) {
-      v.intoArray(out, off);
-    } else {
-      v.intoArray(out, off, m);
-    }
-  }
-
   @Override
   public void depthwiseTile(int rb, float[] in, int inBase, int ps, int[] tapOff,
       int khBegin, int khEnd, int kwBegin, int kwEnd, int kernelW,
@@ -100,7 +92,7 @@ abstract class SimdConvSupport implements ConvKernels {
         kh++;
       }
     }
-    acc.max(lo).min(hi).intoArray(out, ob, m);
+    FloatVector.broadcast(F, hi).min(FloatVector.broadcast(F, lo).max(acc)).intoArray(out, ob, m);
   }
 
   @Override

@@ -21,8 +21,20 @@ final class Species {
     return VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
   }
 
-  /** Mask of the first {@code n} lanes. */
+  /** Prefix masks built once: indexInRange allocates on JDK 17 even in compiled code. */
+  private static final VectorMask<Float>[] PREFIX = prefixes();
+
+  /** Mask of the first {@code n} lanes, {@code 0 <= n <= LANES}. */
   static VectorMask<Float> prefix(int n) {
-    return F.indexInRange(0, n);
+    return PREFIX[n];
+  }
+
+  @SuppressWarnings("unchecked")
+  private static VectorMask<Float>[] prefixes() {
+    VectorMask<Float>[] m = (VectorMask<Float>[]) new VectorMask<?>[LANES + 1];
+    for (int i = 0; i <= LANES; i++) {
+      m[i] = F.indexInRange(0, i);
+    }
+    return m;
   }
 }
