@@ -33,7 +33,7 @@ public final class Geometry {
           k[0], k[1], s[0], s[1], OnnxAttributes.pads(n), d[0], d[1],
           toInt(g, n, "group", group));
     } catch (IllegalArgumentException e) {
-      throw fail(g, n, e.getMessage());
+      throw fail(g, n, e.getMessage().replaceFirst("^cannot plan Conv[^:]*: ", ""));
     }
   }
 
