@@ -44,6 +44,18 @@ public interface ConvKernels {
   void convSlideTile(int rb, float[] in, int inBase, int c, int[] kOff, int steps, float[] w,
       int wOff, float[] out, int outBase, int outPixStride, int lastLanes, float lo, float hi);
 
+  /**
+   * Two output rows of a 3x3, stride-1, dilation-1 depthwise conv over full windows,
+   * {@link #twoRowPixels()} pixels each, one full vector of channels: input rows
+   * {@code inBase + k * rowStride} for k in [0, 4), output rows {@code outBase} and
+   * {@code outBase + outRowStride}. Same bits as two {@link #depthwiseTile} calls.
+   */
+  void depthwise3x3TwoRows(float[] in, int inBase, int ps, int rowStride, float[] w, int wOff,
+      float[] out, int outBase, int outRowStride, float lo, float hi);
+
+  /** Pixels per row of {@link #depthwise3x3TwoRows}. */
+  int twoRowPixels();
+
   /** Depthwise tile height (output pixels per tile). */
   int depthwiseRows();
 

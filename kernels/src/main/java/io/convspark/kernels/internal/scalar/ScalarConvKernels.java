@@ -94,6 +94,30 @@ final class ScalarConvKernels implements ConvKernels {
   }
 
   @Override
+  public int twoRowPixels() {
+    return 4;
+  }
+
+  @Override
+  public void depthwise3x3TwoRows(float[] in, int inBase, int ps, int rowStride, float[] w,
+      int wOff, float[] out, int ob, int outRowStride, float lo, float hi) {
+    for (int row = 0; row < 2; row++) {
+      for (int r = 0; r < twoRowPixels(); r++) {
+        int o = ob + row * outRowStride + r * ps;
+        System.arraycopy(w, wOff, out, o, L);
+        for (int t = 0; t < 9; t++) {
+          int src = inBase + (row + t / 3) * rowStride + (r + t % 3) * ps;
+          int wt = wOff + L + t * L;
+          for (int l = 0; l < L; l++) {
+            out[o + l] = Math.fma(in[src + l], w[wt + l], out[o + l]);
+          }
+        }
+        clamp(out, o, L, lo, hi);
+      }
+    }
+  }
+
+  @Override
   public void depthwiseTile(int rb, float[] in, int inBase, int ps, int[] tapOff,
       int khBegin, int khEnd, int kwBegin, int kwEnd, int kernelW,
       float[] w, int wOff, float[] out, int ob, int ops, int lanes, float lo, float hi) {

@@ -41,6 +41,11 @@ abstract class SimdConvSupport implements ConvKernels {
   }
 
   @Override
+  public int twoRowPixels() {
+    return 4;
+  }
+
+  @Override
   public int depthwiseRows() {
     return 8;
   }
@@ -72,6 +77,12 @@ abstract class SimdConvSupport implements ConvKernels {
   private static boolean isStride1Dilation1(int[] tapOff, int ps) {
     return tapOff.length == 9 && tapOff[1] == ps && tapOff[2] == 2 * ps
         && tapOff[6] == 2 * tapOff[3] && tapOff[4] == tapOff[3] + ps;
+  }
+
+  @Override
+  public void depthwise3x3TwoRows(float[] in, int inBase, int ps, int rowStride, float[] w,
+      int wOff, float[] out, int ob, int outRowStride, float lo, float hi) {
+    SimdConvKernels.dw3x3s1r2x4(in, inBase, ps, rowStride, w, wOff, out, ob, outRowStride, lo, hi);
   }
 
   // Channel tail: masked loads keep reads inside the tensor.
