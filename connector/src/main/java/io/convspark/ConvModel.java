@@ -110,6 +110,14 @@ public final class ConvModel {
     return compiled;
   }
 
+  /**
+   * The Spark transformation: {@code df.transform(model.infer())}. Options are set fluently
+   * on the returned object; see {@link io.convspark.spark.ConvInference}.
+   */
+  public io.convspark.spark.ConvInference infer() {
+    return io.convspark.spark.ConvInference.of(this);
+  }
+
   /** A session with {@code threads} workers; close it when done. */
   public ModelSession newSession(int threads) {
     return compiled.newSession(threads);

@@ -26,7 +26,7 @@ import java.util.Objects;
  */
 public record PreprocessOptions(int height, int width, int channels, ResizeMode resize,
     int resizeShorterTo, ChannelOrder order, float[] mul, float[] add, long maxPixels,
-    double maxDecodedToFileRatio) {
+    double maxDecodedToFileRatio) implements java.io.Serializable {
 
   /** 64 Mpx (2^26 pixels): a 192 MiB RGB raster while decoding. */
   public static final long DEFAULT_MAX_PIXELS = 1L << 26;

@@ -1,0 +1,95 @@
+package io.convspark.spark;
+
+import io.convspark.plan.ModelSession;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+
+/**
+ * Pulls up to {@code batch} rows, converts them into one NHWC buffer (a bad row gets an
+ * error instead), runs the valid ones as one batch, and emits the rows in input order.
+ */
+final class BatchIterator implements Iterator<Row> {
+  private final Iterator<Row> input;
+  private final ModelSession session;
+  private final RowConverter converter;
+  private final Predictions predictions;
+  private final int batch;
+  private final float[] images;
+  private final float[][] outputs;
+  private final Row[] rows;
+  private final int[] slot;
+  private final Row[] errors;
+  private final ArrayDeque<Row> ready = new ArrayDeque<>();
+
+  BatchIterator(Iterator<Row> input, ModelSession session, RowConverter converter,
+      Predictions predictions, int batch) {
+    this.input = input;
+    this.session = session;
+    this.converter = converter;
+    this.predictions = predictions;
+    this.batch = batch;
+    this.images = new float[batch * converter.floatsPerImage()];
+    this.outputs = new float[][] {new float[batch * session.model().outputSize(0)]};
+    this.rows = new Row[batch];
+    this.slot = new int[batch];
+    this.errors = new Row[batch];
+  }
+
+  @Override
+  public boolean hasNext() {
+    if (ready.isEmpty() && input.hasNext()) {
+      nextBatch();
+    }
+    if (ready.isEmpty()) {
+      session.close();
+      return false;
+    }
+    return true;
+  }
+
+  @Override
+  public Row next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    return ready.poll();
+  }
+
+  private void nextBatch() {
+    int n = 0;
+    int valid = 0;
+    int per = converter.floatsPerImage();
+    while (n < batch && input.hasNext()) {
+      Row r = input.next();
+      rows[n] = r;
+      errors[n] = null;
+      slot[n] = -1;
+      RowError e = converter.convert(r, images, valid * per);
+      if (e == null) {
+        slot[n] = valid++;
+      } else {
+        errors[n] = e.toRow();
+      }
+      n++;
+    }
+    if (valid > 0) {
+      session.run(images, 0, valid, outputs);
+    }
+    int size = session.model().outputSize(0);
+    for (int i = 0; i < n; i++) {
+      Row r = rows[i];
+      Object[] values = new Object[r.length() + 2];
+      for (int j = 0; j < r.length(); j++) {
+        values[j] = r.get(j);
+      }
+      values[r.length()] = slot[i] < 0 ? null
+          : predictions.format(outputs[0], slot[i] * size);
+      values[r.length() + 1] = errors[i];
+      ready.add(RowFactory.create(values));
+      rows[i] = null;
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package io.convspark.spark;
+
+import io.convspark.ConvModel;
+import io.convspark.image.ChannelOrder;
+import io.convspark.image.PreprocessOptions;
+import io.convspark.image.ResizeMode;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import scala.runtime.AbstractFunction1;
+
+/**
+ * The Spark transformation of a {@link ConvModel}: {@code df.transform(model.infer())} appends
+ * a prediction column and an error column, one output row per input row. Options are fluent
+ * and immutable; they are validated here and against the DataFrame's schema when applied, on
+ * the driver, before any job runs.
+ *
+ * <pre>{@code
+ * Dataset<Row> out = images.transform(ConvModel.load(Path.of("cls.onnx"), new int[] {48, 192})
+ *     .infer().inputCol("content").topK(1, List.of("0", "180")));
+ * }</pre>
+ */
+public final class ConvInference extends AbstractFunction1<Dataset<Row>, Dataset<Row>>
+    implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private final transient ConvModel model;
+  private final InferenceSettings s;
+
+  private ConvInference(ConvModel model, InferenceSettings s) {
+    this.model = model;
+    this.s = s;
+  }
+
+  /** Defaults: column "image", stretch to the model's size, RGB, pixels/255, batch 16. */
+  public static ConvInference of(ConvModel model) {
+    var in = model.compiled().inputShape();
+    if (in.rank() != 4) {
+      throw new IllegalArgumentException("cannot infer images with a model whose input is "
+          + in + ": an NCHW image input is required");
+    }
+    int c = (int) in.dim(1);
+    if (c != 1 && c != 3) {
+      throw new IllegalArgumentException("cannot infer images with a model of " + c
+          + " input channels: 1 or 3 are supported");
+    }
+    float[] mul = new float[c];
+    Arrays.fill(mul, 1f / 255f);
+    PreprocessOptions p = PreprocessOptions.scale((int) in.dim(2), (int) in.dim(3), c,
+        ResizeMode.STRETCH, 0, ChannelOrder.RGB, mul, new float[c]);
+    return new ConvInference(model, new InferenceSettings("image", p, true, 16, 0,
+        OutputKind.PROBABILITIES, 0, List.of(), "prediction", "error"));
+  }
+
+  private ConvInference with(InferenceSettings n) {
+    return new ConvInference(model, n);
+  }
+
+  public ConvInference inputCol(String col) {
+    return with(new InferenceSettings(require(col, "inputCol"), s.preprocess(), s.tensorNchw(),
+        s.batchSize(), s.threads(), s.output(), s.topK(), s.labels(), s.outputCol(),
+        s.errorCol()));
+  }
+
+  /**
+   * Image preprocessing: resize, channel order the model expects, normalization. Height,
+   * width and channels must match the model's input.
+   */
+  public ConvInference preprocess(PreprocessOptions p) {
+    var in = model.compiled().inputShape();
+    if (p.height() != in.dim(2) || p.width() != in.dim(3) || p.channels() != in.dim(1)) {
+      throw new IllegalArgumentException("cannot use preprocessing to " + p.height() + "x"
+          + p.width() + "x" + p.channels() + ": the model's input is " + in.dim(2) + "x"
+          + in.dim(3) + "x" + in.dim(1) + " (height x width x channels)");
+    }
+    return with(new InferenceSettings(s.inputCol(), p, s.tensorNchw(), s.batchSize(),
+        s.threads(), s.output(), s.topK(), s.labels(), s.outputCol(), s.errorCol()));
+  }
+
+  /** Layout of array inputs: true for ONNX's NCHW (the default), false for NHWC. */
+  public ConvInference tensorLayoutNchw(boolean nchw) {
+    return with(new InferenceSettings(s.inputCol(), s.preprocess(), nchw, s.batchSize(),
+        s.threads(), s.output(), s.topK(), s.labels(), s.outputCol(), s.errorCol()));
+  }
+
+  public ConvInference batchSize(int n) {
+    if (n < 1 || n > 4096) {
+      throw new IllegalArgumentException("cannot use batch size " + n + ": must be in [1, 4096]");
+    }
+    return with(new InferenceSettings(s.inputCol(), s.preprocess(), s.tensorNchw(), n,
+        s.threads(), s.output(), s.topK(), s.labels(), s.outputCol(), s.errorCol()));
+  }
+
+  /** Worker threads per task; 0 (the default) uses {@code spark.task.cpus}. */
+  public ConvInference threadsPerTask(int n) {
+    if (n < 0 || n > 256) {
+      throw new IllegalArgumentException("cannot use " + n + " threads per task: must be in"
+          + " [0, 256], 0 meaning spark.task.cpus");
+    }
+    return with(new InferenceSettings(s.inputCol(), s.preprocess(), s.tensorNchw(),
+        s.batchSize(), n, s.output(), s.topK(), s.labels(), s.outputCol(), s.errorCol()));
+  }
+
+  public ConvInference rawScores() {
+    return output(OutputKind.RAW, 0, List.of());
+  }
+
+  public ConvInference probabilities() {
+    return output(OutputKind.PROBABILITIES, 0, List.of());
+  }
+
+  /** Top-k classes with labels (labels may be empty: the label is then the class index). */
+  public ConvInference topK(int k, List<String> labels) {
+    int classes = model.compiled().outputSize(0);
+    if (k < 1 || k > classes) {
+      throw new IllegalArgumentException("cannot use top-k " + k + ": the model has " + classes
+          + " classes, k must be in [1, " + classes + "]");
+    }
+    if (!labels.isEmpty() && labels.size() != classes) {
+      throw new IllegalArgumentException("cannot use " + labels.size() + " labels: the model"
+          + " has " + classes + " classes, give one label per class or none");
+    }
+    return output(OutputKind.TOP_K, k, List.copyOf(labels));
+  }
+
+  /** Top-k with labels from a UTF-8 file, one label per line. */
+  public ConvInference topK(int k, java.nio.file.Path labelsFile) {
+    try {
+      return topK(k, java.nio.file.Files.readAllLines(labelsFile, StandardCharsets.UTF_8)
+          .stream().filter(l -> !l.isBlank()).map(String::strip).toList());
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read labels file " + labelsFile + ": " + e, e);
+    }
+  }
+
+  private ConvInference output(OutputKind kind, int k, List<String> labels) {
+    return with(new InferenceSettings(s.inputCol(), s.preprocess(), s.tensorNchw(),
+        s.batchSize(), s.threads(), kind, k, labels, s.outputCol(), s.errorCol()));
+  }
+
+  public ConvInference outputCol(String col) {
+    return with(new InferenceSettings(s.inputCol(), s.preprocess(), s.tensorNchw(),
+        s.batchSize(), s.threads(), s.output(), s.topK(), s.labels(), require(col, "outputCol"),
+        s.errorCol()));
+  }
+
+  public ConvInference errorCol(String col) {
+    return with(new InferenceSettings(s.inputCol(), s.preprocess(), s.tensorNchw(),
+        s.batchSize(), s.threads(), s.output(), s.topK(), s.labels(), s.outputCol(),
+        require(col, "errorCol")));
+  }
+
+  InferenceSettings settings() {
+    return s;
+  }
+
+  private static String require(String v, String what) {
+    if (v == null || v.isBlank()) {
+      throw new IllegalArgumentException("cannot use " + what + " '" + v + "': a column name"
+          + " is required");
+    }
+    return v;
+  }
+
+  @Override
+  public Dataset<Row> apply(Dataset<Row> df) {
+    if (model == null) {
+      throw new IllegalStateException("ConvInference was deserialized without its model;"
+          + " apply it on the driver");
+    }
+    return SparkInference.run(model, s, df);
+  }
+}

@@ -1,0 +1,34 @@
+package io.convspark.spark;
+
+import io.convspark.ConvModel;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The executor-wide model cache: each JVM compiles a broadcast model once (keyed by the hash of
+ * its bytes) and shares the immutable result across its tasks.
+ */
+public final class ExecutorModels {
+  private static final ConcurrentHashMap<String, ConvModel> MODELS = new ConcurrentHashMap<>();
+  private static final AtomicInteger DESERIALIZATIONS = new AtomicInteger();
+
+  private ExecutorModels() {}
+
+  static ConvModel get(String hash, Supplier<byte[]> bytes) {
+    return MODELS.computeIfAbsent(hash, h -> {
+      DESERIALIZATIONS.incrementAndGet();
+      return ConvModel.fromCompiled(bytes.get());
+    });
+  }
+
+  /** How many models this JVM has deserialized and compiled (for tests and metrics). */
+  public static int deserializations() {
+    return DESERIALIZATIONS.get();
+  }
+
+  /** Drops cached models, e.g. between test cases. */
+  public static void clear() {
+    MODELS.clear();
+  }
+}

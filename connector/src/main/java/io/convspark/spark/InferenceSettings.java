@@ -1,0 +1,18 @@
+package io.convspark.spark;
+
+import io.convspark.image.PreprocessOptions;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * Everything the executors need besides the model: validated on the driver, shipped with the
+ * partition function.
+ *
+ * @param tensorNchw true when array inputs are in ONNX (NCHW) order, false for NHWC
+ * @param threads worker threads per task, 0 for {@code spark.task.cpus}
+ */
+record InferenceSettings(String inputCol, PreprocessOptions preprocess, boolean tensorNchw,
+    int batchSize, int threads, OutputKind output, int topK, List<String> labels,
+    String outputCol, String errorCol) implements Serializable {
+  private static final long serialVersionUID = 1L;
+}

@@ -1,0 +1,51 @@
+package io.convspark.spark;
+
+import io.convspark.ConvModel;
+import io.convspark.plan.ModelSession;
+import java.util.Iterator;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+
+/**
+ * Executor side: one session (arena + worker pool) per task, the model from the executor
+ * cache, rows in batches, one output row per input row.
+ */
+final class PartitionInference implements MapPartitionsFunction<Row, Row> {
+  private static final long serialVersionUID = 1L;
+  private final Broadcast<byte[]> model;
+  private final String hash;
+  private final InferenceSettings settings;
+  private final InputKind kind;
+  private final int inputIndex;
+  private final boolean softmaxed;
+  private final int classes;
+
+  PartitionInference(Broadcast<byte[]> model, String hash, InferenceSettings settings,
+      InputKind kind, int inputIndex, boolean softmaxed, int classes) {
+    this.model = model;
+    this.hash = hash;
+    this.settings = settings;
+    this.kind = kind;
+    this.inputIndex = inputIndex;
+    this.softmaxed = softmaxed;
+    this.classes = classes;
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<Row> rows) {
+    ConvModel m = ExecutorModels.get(hash, model::value);
+    TaskContext task = TaskContext.get();
+    int threads = settings.threads() > 0 ? settings.threads()
+        : task == null ? 1 : Math.max(1, task.cpus());
+    ModelSession session = m.newSession(threads);
+    if (task != null) {
+      task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx ->
+          session.close());
+    }
+    RowConverter converter = new RowConverter(settings, kind, inputIndex);
+    Predictions predictions = new Predictions(settings, softmaxed, classes);
+    return new BatchIterator(rows, session, converter, predictions, settings.batchSize());
+  }
+}

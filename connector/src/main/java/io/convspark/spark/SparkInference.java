@@ -1,0 +1,90 @@
+package io.convspark.spark;
+
+import io.convspark.ConvModel;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/** Driver side of {@link ConvInference}: checks the schema, broadcasts once, maps partitions. */
+final class SparkInference {
+  private SparkInference() {}
+
+  /** struct<code:string, message:string, stage:string>: why a row has no prediction. */
+  static final StructType ERROR_TYPE = new StructType()
+      .add("code", DataTypes.StringType, false)
+      .add("message", DataTypes.StringType, false)
+      .add("stage", DataTypes.StringType, false);
+
+  static final StructType TOP_K_ENTRY = new StructType()
+      .add("index", DataTypes.IntegerType, false)
+      .add("label", DataTypes.StringType, false)
+      .add("score", DataTypes.FloatType, false);
+
+  static Dataset<Row> run(ConvModel model, InferenceSettings s, Dataset<Row> df) {
+    StructType in = df.schema();
+    int inputIndex = inputIndex(in, s.inputCol());
+    DataType type = in.fields()[inputIndex].dataType();
+    InputKind kind = InputKind.of(type);
+    if (kind == null) {
+      throw new IllegalArgumentException("cannot run ConvSpark inference on column '"
+          + s.inputCol() + "': its type is " + type.simpleString() + ", accepted types are "
+          + InputKind.ACCEPTED);
+    }
+    for (String col : new String[] {s.outputCol(), s.errorCol()}) {
+      if (Arrays.asList(in.fieldNames()).contains(col)) {
+        throw new IllegalArgumentException("cannot add output column '" + col + "': the input"
+            + " already has a column of that name; choose another with outputCol/errorCol");
+      }
+    }
+    StructType out = in.add(s.outputCol(), predictionType(s.output()), true)
+        .add(s.errorCol(), ERROR_TYPE, true);
+    byte[] bytes = model.toCompiledBytes();
+    String hash = sha256(bytes);
+    boolean softmaxed = endsInSoftmax(model);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
+    Broadcast<byte[]> broadcast = jsc.broadcast(bytes);
+    PartitionInference fn = new PartitionInference(broadcast, hash, s, kind, inputIndex,
+        softmaxed, model.compiled().outputSize(0));
+    return df.mapPartitions(fn, Encoders.row(out));
+  }
+
+  private static int inputIndex(StructType in, String col) {
+    String[] names = in.fieldNames();
+    for (int i = 0; i < names.length; i++) {
+      if (names[i].equals(col)) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("cannot find input column '" + col + "': the DataFrame"
+        + " has columns " + Arrays.toString(names) + "; set it with inputCol(...)");
+  }
+
+  static DataType predictionType(OutputKind kind) {
+    return kind == OutputKind.TOP_K ? DataTypes.createArrayType(TOP_K_ENTRY, false)
+        : DataTypes.createArrayType(DataTypes.FloatType, false);
+  }
+
+  private static boolean endsInSoftmax(ConvModel model) {
+    var g = model.compiled().graph();
+    var p = g.producer(g.outputs().get(0));
+    return p != null && p.opType().equals("Softmax");
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
