@@ -23,9 +23,11 @@ final class BatchIterator implements Iterator<Row> {
   private final int[] slot;
   private final Row[] errors;
   private final ArrayDeque<Row> ready = new ArrayDeque<>();
+  private final InferenceMetrics metrics;
 
   BatchIterator(Iterator<Row> input, ModelSession session, RowConverter converter,
-      Predictions predictions, int batch) {
+      Predictions predictions, int batch, InferenceMetrics metrics) {
+    this.metrics = metrics;
     this.input = input;
     this.session = session;
     this.converter = converter;
@@ -62,6 +64,7 @@ final class BatchIterator implements Iterator<Row> {
     int n = 0;
     int valid = 0;
     int per = converter.floatsPerImage();
+    long t0 = System.nanoTime();
     while (n < batch && input.hasNext()) {
       Row r = input.next();
       rows[n] = r;
@@ -75,9 +78,14 @@ final class BatchIterator implements Iterator<Row> {
       }
       n++;
     }
+    long t1 = System.nanoTime();
     if (valid > 0) {
       session.run(images, 0, valid, outputs);
     }
+    metrics.convertNanos.add(t1 - t0);
+    metrics.inferNanos.add(System.nanoTime() - t1);
+    metrics.images.add(valid);
+    metrics.errors.add(n - valid);
     int size = session.model().outputSize(0);
     for (int i = 0; i < n; i++) {
       Row r = rows[i];

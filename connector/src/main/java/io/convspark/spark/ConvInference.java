@@ -153,6 +153,14 @@ public final class ConvInference extends AbstractFunction1<Dataset<Row>, Dataset
         require(col, "errorCol")));
   }
 
+  /**
+   * The accumulators of the last {@code apply} on this thread: images, error rows, decode and
+   * inference time. Their values fill in as the job runs.
+   */
+  public static InferenceMetrics lastMetrics() {
+    return SparkInference.LAST_METRICS.get();
+  }
+
   InferenceSettings settings() {
     return s;
   }

@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 public final class ExecutorModels {
   private static final ConcurrentHashMap<String, ConvModel> MODELS = new ConcurrentHashMap<>();
   private static final AtomicInteger DESERIALIZATIONS = new AtomicInteger();
+  private static final AtomicInteger LAST_TASK_THREADS = new AtomicInteger();
 
   private ExecutorModels() {}
 
@@ -25,6 +26,15 @@ public final class ExecutorModels {
   /** How many models this JVM has deserialized and compiled (for tests and metrics). */
   public static int deserializations() {
     return DESERIALIZATIONS.get();
+  }
+
+  static void recordTaskThreads(int threads) {
+    LAST_TASK_THREADS.set(threads);
+  }
+
+  /** Worker threads of the last task that started in this JVM (for tests). */
+  public static int lastTaskThreads() {
+    return LAST_TASK_THREADS.get();
   }
 
   /** Drops cached models, e.g. between test cases. */

@@ -21,9 +21,11 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
   private final int inputIndex;
   private final boolean softmaxed;
   private final int classes;
+  private final InferenceMetrics metrics;
 
   PartitionInference(Broadcast<byte[]> model, String hash, InferenceSettings settings,
-      InputKind kind, int inputIndex, boolean softmaxed, int classes) {
+      InputKind kind, int inputIndex, boolean softmaxed, int classes, InferenceMetrics metrics) {
+    this.metrics = metrics;
     this.model = model;
     this.hash = hash;
     this.settings = settings;
@@ -40,12 +42,14 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
     int threads = settings.threads() > 0 ? settings.threads()
         : task == null ? 1 : Math.max(1, task.cpus());
     ModelSession session = m.newSession(threads);
+    ExecutorModels.recordTaskThreads(threads);
     if (task != null) {
       task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx ->
           session.close());
     }
     RowConverter converter = new RowConverter(settings, kind, inputIndex);
     Predictions predictions = new Predictions(settings, softmaxed, classes);
-    return new BatchIterator(rows, session, converter, predictions, settings.batchSize());
+    return new BatchIterator(rows, session, converter, predictions, settings.batchSize(),
+        metrics);
   }
 }

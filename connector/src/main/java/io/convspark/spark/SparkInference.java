@@ -30,6 +30,9 @@ final class SparkInference {
       .add("label", DataTypes.StringType, false)
       .add("score", DataTypes.FloatType, false);
 
+  /** The metrics of the last transformation set up on this driver thread. */
+  static final ThreadLocal<InferenceMetrics> LAST_METRICS = new ThreadLocal<>();
+
   static Dataset<Row> run(ConvModel model, InferenceSettings s, Dataset<Row> df) {
     StructType in = df.schema();
     int inputIndex = inputIndex(in, s.inputCol());
@@ -53,8 +56,10 @@ final class SparkInference {
     boolean softmaxed = endsInSoftmax(model);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
     Broadcast<byte[]> broadcast = jsc.broadcast(bytes);
+    InferenceMetrics metrics = new InferenceMetrics(df.sparkSession().sparkContext());
     PartitionInference fn = new PartitionInference(broadcast, hash, s, kind, inputIndex,
-        softmaxed, model.compiled().outputSize(0));
+        softmaxed, model.compiled().outputSize(0), metrics);
+    LAST_METRICS.set(metrics);
     return df.mapPartitions(fn, Encoders.row(out));
   }
 

@@ -41,17 +41,19 @@ public final class TextLines {
   public static final int CV_8UC3 = 16;
 
   /**
-   * The struct of one Spark image column, field for field as Spark's image data source
-   * ({@code org.apache.spark.ml.image.ImageSchema.columnSchema}, in spark-mllib): data is
-   * uint8, row-major, channels interleaved in BGR order.
+   * The struct of one Spark image column, exactly {@code
+   * org.apache.spark.ml.image.ImageSchema.columnSchema} (spark-mllib): only origin is
+   * nullable; data is uint8, row-major, channels interleaved in BGR order. Note that
+   * {@code format("image")} returns the same fields all nullable (file sources make every
+   * column nullable), so consumers must compare ignoring nullability.
    */
   public static final StructType IMAGE_COLUMN_SCHEMA = new StructType(new StructField[] {
       DataTypes.createStructField("origin", DataTypes.StringType, true),
-      DataTypes.createStructField("height", DataTypes.IntegerType, true),
-      DataTypes.createStructField("width", DataTypes.IntegerType, true),
-      DataTypes.createStructField("nChannels", DataTypes.IntegerType, true),
-      DataTypes.createStructField("mode", DataTypes.IntegerType, true),
-      DataTypes.createStructField("data", DataTypes.BinaryType, true)});
+      DataTypes.createStructField("height", DataTypes.IntegerType, false),
+      DataTypes.createStructField("width", DataTypes.IntegerType, false),
+      DataTypes.createStructField("nChannels", DataTypes.IntegerType, false),
+      DataTypes.createStructField("mode", DataTypes.IntegerType, false),
+      DataTypes.createStructField("data", DataTypes.BinaryType, false)});
 
   /** A DataFrame schema with one image column named {@code image}, like {@code format("image")}. */
   public static final StructType IMAGE_SCHEMA = new StructType(new StructField[] {
