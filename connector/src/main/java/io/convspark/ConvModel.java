@@ -58,6 +58,27 @@ public final class ConvModel {
     return compile(OnnxLoader.load(path), inputHW);
   }
 
+  /**
+   * Loads from a local path or a Hadoop FileSystem URI ({@code file:}, {@code hdfs:},
+   * {@code s3a:}...; Hadoop comes with Spark). A remote ONNX model cannot use external data.
+   */
+  public static ConvModel load(String pathOrUri, int[] inputHW) {
+    if (!pathOrUri.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*")) {
+      return load(Path.of(pathOrUri), inputHW);
+    }
+    byte[] bytes = io.convspark.spark.HadoopModelFiles.read(pathOrUri,
+        io.convspark.onnx.LoaderLimits.DEFAULT.maxModelBytes());
+    if (bytes.length >= 4 && Arrays.equals(Arrays.copyOf(bytes, 4), CSM_MAGIC)) {
+      return fromCompiled(bytes);
+    }
+    return load(bytes, inputHW);
+  }
+
+  /** {@link #load(String, int[])} for a model with a fixed input size. */
+  public static ConvModel load(String pathOrUri) {
+    return load(pathOrUri, null);
+  }
+
   /** Compiles ONNX model bytes (external data is not allowed without a directory). */
   public static ConvModel load(byte[] onnx, int[] inputHW) {
     return load(onnx, inputHW, CompileLimits.DEFAULT);
