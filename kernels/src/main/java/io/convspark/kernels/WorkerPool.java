@@ -57,10 +57,17 @@ public final class WorkerPool implements AutoCloseable {
     }
   }
 
-  /** A pool of {@code threads} workers (the caller included), pinned where possible. */
+  /**
+   * A pool of {@code threads} workers (the caller included). Workers are pinned to leased cores
+   * only when {@code -Dconvspark.pool.pin=true}: on VMs pinning binds virtual CPUs, gave no
+   * gain, and let the unpinned caller share its worker's vCPU.
+   */
   public static WorkerPool create(int threads) {
-    return new WorkerPool(threads, true);
+    return new WorkerPool(threads, Boolean.getBoolean(PIN_PROPERTY));
   }
+
+  /** System property that turns core pinning on (bare metal). */
+  public static final String PIN_PROPERTY = "convspark.pool.pin";
 
   public static WorkerPool create(int threads, boolean pin) {
     return new WorkerPool(threads, pin);

@@ -57,6 +57,24 @@ class WorkerPoolTest {
   }
 
   @Test
+  void pinnedPoolPinsItsWorkersOnLinux() throws InterruptedException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux"),
+        "sched_setaffinity is Linux-only");
+    try (WorkerPool pool = WorkerPool.create(2, true)) {
+      long deadline = System.nanoTime() + 2_000_000_000L;
+      while (pool.pinnedWorkers() < 1 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertEquals(1, pool.pinnedWorkers(), "the one background worker is pinned");
+    }
+    try (WorkerPool unpinned = WorkerPool.create(2)) {
+      assertEquals(0, unpinned.pinnedWorkers(), "pinning is off unless -D"
+          + WorkerPool.PIN_PROPERTY + "=true");
+    }
+  }
+
+  @Test
   void rejectsNonPositiveThreadCount() {
     IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
         () -> WorkerPool.create(0));
