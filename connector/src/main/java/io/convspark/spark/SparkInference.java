@@ -33,24 +33,35 @@ final class SparkInference {
   /** The metrics of the last transformation set up on this driver thread. */
   static final ThreadLocal<InferenceMetrics> LAST_METRICS = new ThreadLocal<>();
 
-  static Dataset<Row> run(ConvModel model, InferenceSettings s, Dataset<Row> df) {
-    StructType in = df.schema();
-    int inputIndex = inputIndex(in, s.inputCol());
-    DataType type = in.fields()[inputIndex].dataType();
-    InputKind kind = InputKind.of(type);
-    if (kind == null) {
-      throw new IllegalArgumentException("cannot run ConvSpark inference on column '"
-          + s.inputCol() + "': its type is " + type.simpleString() + ", accepted types are "
-          + InputKind.ACCEPTED);
-    }
+  /** The input schema plus the prediction and error columns; validates the input column. */
+  static StructType outputSchema(StructType in, InferenceSettings s) {
+    kindOf(in, s);
     for (String col : new String[] {s.outputCol(), s.errorCol()}) {
       if (Arrays.asList(in.fieldNames()).contains(col)) {
         throw new IllegalArgumentException("cannot add output column '" + col + "': the input"
             + " already has a column of that name; choose another with outputCol/errorCol");
       }
     }
-    StructType out = in.add(s.outputCol(), predictionType(s.output()), true)
+    return in.add(s.outputCol(), predictionType(s.output()), true)
         .add(s.errorCol(), ERROR_TYPE, true);
+  }
+
+  private static InputKind kindOf(StructType in, InferenceSettings s) {
+    DataType type = in.fields()[inputIndex(in, s.inputCol())].dataType();
+    InputKind kind = InputKind.of(type);
+    if (kind == null) {
+      throw new IllegalArgumentException("cannot run ConvSpark inference on column '"
+          + s.inputCol() + "': its type is " + type.simpleString() + ", accepted types are "
+          + InputKind.ACCEPTED);
+    }
+    return kind;
+  }
+
+  static Dataset<Row> run(ConvModel model, InferenceSettings s, Dataset<Row> df) {
+    StructType in = df.schema();
+    int inputIndex = inputIndex(in, s.inputCol());
+    InputKind kind = kindOf(in, s);
+    StructType out = outputSchema(in, s);
     byte[] bytes = model.toCompiledBytes();
     String hash = sha256(bytes);
     boolean softmaxed = endsInSoftmax(model);
