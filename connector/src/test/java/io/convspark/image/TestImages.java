@@ -13,7 +13,7 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /** Builds small images in memory and encodes them. */
-final class TestImages {
+public final class TestImages {
   private TestImages() {}
 
   interface Rgb {
@@ -104,7 +104,7 @@ final class TestImages {
   }
 
   /** A PNG of signature, IHDR (valid CRC) and IEND only: no pixel data at all. */
-  static byte[] pngHeaderOnly(int width, int height, int bitDepth, int colourType) {
+  public static byte[] pngHeaderOnly(int width, int height, int bitDepth, int colourType) {
     ByteBuffer ihdr = ByteBuffer.allocate(13);
     ihdr.putInt(width).putInt(height).put((byte) bitDepth).put((byte) colourType)
         .put((byte) 0).put((byte) 0).put((byte) 0);

@@ -86,6 +86,9 @@ class SparkInferenceTest {
     data.add(RowFactory.create("empty", new byte[0]));
     data.add(RowFactory.create("text", "this is not an image".getBytes()));
     data.add(RowFactory.create("truncated", java.util.Arrays.copyOf(png, png.length / 3)));
+    // A decompression bomb: a valid PNG header declaring 100000 x 100000 pixels.
+    data.add(RowFactory.create("bomb",
+        io.convspark.image.TestImages.pngHeaderOnly(100_000, 100_000, 8, 2)));
     StructType schema = new StructType().add("name", DataTypes.StringType)
         .add("content", DataTypes.BinaryType);
     Dataset<Row> df = spark.createDataFrame(data, schema).repartition(3);
@@ -105,6 +108,7 @@ class SparkInferenceTest {
           case "empty" -> assertEquals("EMPTY", error.getString(0));
           case "text" -> assertEquals("NOT_AN_IMAGE", error.getString(0), error.toString());
           case "truncated" -> assertEquals("TRUNCATED", error.getString(0), error.toString());
+          case "bomb" -> assertEquals("TOO_LARGE", error.getString(0), error.toString());
           default -> {
             assertNull(error, name + ": " + error);
             List<Row> top = r.getList(2);
