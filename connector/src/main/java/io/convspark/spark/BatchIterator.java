@@ -24,10 +24,12 @@ final class BatchIterator implements Iterator<Row> {
   private final Row[] errors;
   private final ArrayDeque<Row> ready = new ArrayDeque<>();
   private final InferenceMetrics metrics;
+  private final ArrowInputBatch arrow;
 
   BatchIterator(Iterator<Row> input, ModelSession session, RowConverter converter,
-      Predictions predictions, int batch, InferenceMetrics metrics) {
+      Predictions predictions, int batch, InferenceMetrics metrics, ArrowInputBatch arrow) {
     this.metrics = metrics;
+    this.arrow = arrow;
     this.input = input;
     this.session = session;
     this.converter = converter;
@@ -66,17 +68,18 @@ final class BatchIterator implements Iterator<Row> {
     int per = converter.floatsPerImage();
     long t0 = System.nanoTime();
     while (n < batch && input.hasNext()) {
-      Row r = input.next();
-      rows[n] = r;
-      errors[n] = null;
-      slot[n] = -1;
-      RowError e = converter.convert(r, images, valid * per);
+      rows[n++] = input.next();
+    }
+    arrow.fill(rows, n);
+    for (int i = 0; i < n; i++) {
+      errors[i] = null;
+      slot[i] = -1;
+      RowError e = converter.convert(arrow, i, images, valid * per);
       if (e == null) {
-        slot[n] = valid++;
+        slot[i] = valid++;
       } else {
-        errors[n] = e.toRow();
+        errors[i] = e.toRow();
       }
-      n++;
     }
     long t1 = System.nanoTime();
     if (valid > 0) {

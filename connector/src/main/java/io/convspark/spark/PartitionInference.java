@@ -43,13 +43,22 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
         : task == null ? 1 : Math.max(1, task.cpus());
     ModelSession session = m.newSession(threads);
     ExecutorModels.recordTaskThreads(threads);
+    RowConverter converter = new RowConverter(settings, kind);
+    var allocator = ArrowMemory.forTask("convspark-task-"
+        + (task == null ? "local" : task.taskAttemptId()));
+    ArrowInputBatch arrow = new ArrowInputBatch(allocator, kind, inputIndex,
+        converter.floatsPerImage(), settings.batchSize());
+    Runnable release = () -> {
+      session.close();
+      arrow.close();
+      allocator.close(); // throws if a buffer leaked
+    };
     if (task != null) {
       task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx ->
-          session.close());
+          release.run());
     }
-    RowConverter converter = new RowConverter(settings, kind, inputIndex);
     Predictions predictions = new Predictions(settings, softmaxed, classes);
     return new BatchIterator(rows, session, converter, predictions, settings.batchSize(),
-        metrics);
+        metrics, arrow);
   }
 }

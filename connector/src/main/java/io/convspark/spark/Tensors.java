@@ -1,92 +1,66 @@
 package io.convspark.spark;
 
 import java.util.List;
+import org.apache.arrow.vector.Float4Vector;
 
-/** Flattens array<float|double> values (nested or not) into NHWC floats. */
+/** Flattens array<float|double> values (nested or not) into a Float4 vector run. */
 final class Tensors {
   private Tensors() {}
 
-  static RowError fill(Object value, boolean nchw, int h, int w, int c, float[] dst, int off) {
-    int expected = h * w * c;
+  /**
+   * Writes the values of {@code value} at {@code dst[off..]}; returns how many it found,
+   * stopping at {@code size + 1} (too many) without writing past the run.
+   */
+  static int fillArrow(Object value, Float4Vector dst, int off, int size) {
     int[] count = {0};
-    float[] tmp = nchw ? new float[expected] : null;
-    boolean fits = walk(value, nchw ? tmp : dst, nchw ? 0 : off, expected, count);
-    if (!fits || count[0] != expected) {
-      return new RowError("BAD_SHAPE", "tensor has " + (fits ? count[0] : "more than "
-          + expected) + " values, the model needs " + expected + " (" + (nchw ? c + "x" + h
-          + "x" + w + ", NCHW" : h + "x" + w + "x" + c + ", NHWC") + ")", "input");
-    }
-    if (nchw) {
-      for (int ch = 0; ch < c; ch++) {
-        for (int p = 0; p < h * w; p++) {
-          dst[off + p * c + ch] = tmp[ch * h * w + p];
-        }
-      }
-    }
-    return null;
+    walk(value, dst, off, size, count);
+    return count[0];
   }
 
-  /** Returns false as soon as more than {@code limit} values are seen. */
-  private static boolean walk(Object v, float[] dst, int off, int limit, int[] count) {
-    if (v == null) {
-      return false;
-    }
+  /** Returns false once more than {@code size} values were seen. */
+  private static boolean walk(Object v, Float4Vector dst, int off, int size, int[] count) {
     if (v instanceof float[] f) {
-      return put(f.length, i -> f[i], dst, off, limit, count);
+      for (float x : f) {
+        if (!put(x, dst, off, size, count)) {
+          return false;
+        }
+      }
+      return true;
     }
     if (v instanceof double[] d) {
-      return put(d.length, i -> (float) d[i], dst, off, limit, count);
-    }
-    if (v instanceof scala.collection.Iterable<?> seq) {
-      var it = seq.iterator();
-      while (it.hasNext()) {
-        if (!element(it.next(), dst, off, limit, count)) {
+      for (double x : d) {
+        if (!put((float) x, dst, off, size, count)) {
           return false;
         }
       }
       return true;
     }
-    if (v instanceof List<?> list) {
-      for (Object o : list) {
-        if (!element(o, dst, off, limit, count)) {
-          return false;
-        }
-      }
-      return true;
-    }
-    if (v instanceof Object[] arr) {
-      for (Object o : arr) {
-        if (!element(o, dst, off, limit, count)) {
-          return false;
-        }
-      }
-      return true;
-    }
-    return false;
-  }
-
-  private static boolean element(Object o, float[] dst, int off, int limit, int[] count) {
-    if (o instanceof Number n) {
-      if (count[0] >= limit) {
-        return false;
-      }
-      dst[off + count[0]++] = n.floatValue();
-      return true;
-    }
-    return walk(o, dst, off, limit, count);
-  }
-
-  private interface Get {
-    float at(int i);
-  }
-
-  private static boolean put(int n, Get g, float[] dst, int off, int limit, int[] count) {
-    if (count[0] + n > limit) {
+    Iterable<?> items = v instanceof scala.collection.Iterable<?> seq
+        ? scala.jdk.javaapi.CollectionConverters.asJava(seq)
+        : v instanceof List<?> list ? list : v instanceof Object[] arr ? List.of(arr) : null;
+    if (items == null) {
+      count[0] = size + 1; // not an array of numbers: reported as a shape error
       return false;
     }
-    for (int i = 0; i < n; i++) {
-      dst[off + count[0]++] = g.at(i);
+    for (Object o : items) {
+      boolean ok = o instanceof Number n ? put(n.floatValue(), dst, off, size, count)
+          : o != null && walk(o, dst, off, size, count);
+      if (!ok) {
+        if (o == null) {
+          count[0] = size + 1;
+        }
+        return false;
+      }
     }
+    return true;
+  }
+
+  private static boolean put(float x, Float4Vector dst, int off, int size, int[] count) {
+    if (count[0] >= size) {
+      count[0] = size + 1;
+      return false;
+    }
+    dst.setSafe(off + count[0]++, x);
     return true;
   }
 }

@@ -56,6 +56,7 @@ class SparkInferenceTest {
     List<Row> out = new ArrayList<>(df.transform(model.infer().inputCol("tensor").rawScores()
         .batchSize(4)).collectAsList());
     assertEquals(rows, out.size(), "one output row per input row");
+    assertEquals(0, ArrowMemory.allocatedBytes(), "every task closed its Arrow allocator");
     out.sort(Comparator.comparingInt(r -> r.getInt(0)));
     try (ModelSession s = model.newSession(1)) {
       for (int i = 0; i < rows; i++) {
@@ -98,6 +99,7 @@ class SparkInferenceTest {
     List<Row> out = df.transform(model.infer().inputCol("content").preprocess(p)
         .topK(3, List.of())).collectAsList();
     assertEquals(data.size(), out.size(), "no row lost or added");
+    assertEquals(0, ArrowMemory.allocatedBytes(), "every task closed its Arrow allocator");
     ImagePreprocessor pre = new ImagePreprocessor(p);
     try (ModelSession s = model.newSession(1)) {
       for (Row r : out) {
