@@ -4,48 +4,67 @@ import io.convspark.plan.ModelSession;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * Pulls up to {@code batch} rows, converts them into one NHWC buffer (a bad row gets an
- * error instead), runs the valid ones as one batch, and emits the rows in input order.
+ * Batches rows through the model with decoding overlapped: while the model runs batch k on the
+ * task's workers, a decoder thread converts batch k+1 into the other buffer. Rows are pulled
+ * from Spark's iterator on the task thread only (upstream operators read TaskContext). Output
+ * keeps the input order; a bad row gets an error instead of a prediction.
  */
 final class BatchIterator implements Iterator<Row> {
   private final Iterator<Row> input;
   private final ModelSession session;
   private final RowConverter converter;
   private final Predictions predictions;
-  private final int batch;
-  private final float[] images;
-  private final float[][] outputs;
-  private final Row[] rows;
-  private final int[] slot;
-  private final Row[] errors;
-  private final ArrayDeque<Row> ready = new ArrayDeque<>();
   private final InferenceMetrics metrics;
-  private final ArrowInputBatch arrow;
+  private final ExecutorService decoder;
+  private final Stage[] stages;
+  private final float[][] outputs;
+  private final ArrayDeque<Row> ready = new ArrayDeque<>();
+  private Stage current;
+  private boolean finished;
+
+  /** One batch's buffers; two of them alternate. */
+  static final class Stage {
+    final Row[] rows;
+    final int[] slot;
+    final Row[] errors;
+    final float[] images;
+    final ArrowInputBatch arrow;
+    int n;
+    int valid;
+
+    Stage(int batch, int per, ArrowInputBatch arrow) {
+      rows = new Row[batch];
+      slot = new int[batch];
+      errors = new Row[batch];
+      images = new float[batch * per];
+      this.arrow = arrow;
+    }
+  }
 
   BatchIterator(Iterator<Row> input, ModelSession session, RowConverter converter,
-      Predictions predictions, int batch, InferenceMetrics metrics, ArrowInputBatch arrow) {
-    this.metrics = metrics;
-    this.arrow = arrow;
+      Predictions predictions, InferenceMetrics metrics, Stage first, Stage second,
+      ExecutorService decoder) {
     this.input = input;
     this.session = session;
     this.converter = converter;
     this.predictions = predictions;
-    this.batch = batch;
-    this.images = new float[batch * converter.floatsPerImage()];
-    this.outputs = new float[][] {new float[batch * session.model().outputSize(0)]};
-    this.rows = new Row[batch];
-    this.slot = new int[batch];
-    this.errors = new Row[batch];
+    this.metrics = metrics;
+    this.decoder = decoder;
+    this.stages = new Stage[] {first, second};
+    this.outputs = new float[][] {new float[first.rows.length * session.model().outputSize(0)]};
   }
 
   @Override
   public boolean hasNext() {
-    if (ready.isEmpty() && input.hasNext()) {
-      nextBatch();
+    if (ready.isEmpty() && !finished) {
+      advance();
     }
     if (ready.isEmpty()) {
       session.close();
@@ -62,45 +81,94 @@ final class BatchIterator implements Iterator<Row> {
     return ready.poll();
   }
 
-  private void nextBatch() {
-    int n = 0;
-    int valid = 0;
-    int per = converter.floatsPerImage();
-    long t0 = System.nanoTime();
-    while (n < batch && input.hasNext()) {
-      rows[n++] = input.next();
+  private void advance() {
+    if (current == null) {
+      current = stages[0];
+      pull(current);
+      convert(current);
     }
-    arrow.fill(rows, n);
-    for (int i = 0; i < n; i++) {
-      errors[i] = null;
-      slot[i] = -1;
-      RowError e = converter.convert(arrow, i, images, valid * per);
+    if (current.n == 0) {
+      finished = true;
+      return;
+    }
+    Stage next = current == stages[0] ? stages[1] : stages[0];
+    pull(next);
+    Future<?> decoding = next.n > 0 ? decoder.submit(() -> convert(next)) : null;
+    runAndEmit(current);
+    if (decoding != null) {
+      await(decoding);
+    }
+    current = next;
+  }
+
+  /** On the task thread: rows from Spark's iterator into the stage's Arrow vectors. */
+  private void pull(Stage s) {
+    int n = 0;
+    int batch = s.rows.length;
+    while (n < batch && input.hasNext()) {
+      s.rows[n++] = input.next();
+    }
+    s.n = n;
+    s.arrow.fill(s.rows, n);
+  }
+
+  /** On the decoder thread (or the task thread for the first batch). */
+  private void convert(Stage s) {
+    long t0 = System.nanoTime();
+    int per = converter.floatsPerImage();
+    int valid = 0;
+    for (int i = 0; i < s.n; i++) {
+      s.errors[i] = null;
+      s.slot[i] = -1;
+      RowError e = converter.convert(s.arrow, i, s.images, valid * per);
       if (e == null) {
-        slot[i] = valid++;
+        s.slot[i] = valid++;
       } else {
-        errors[i] = e.toRow();
+        s.errors[i] = e.toRow();
       }
     }
+    s.valid = valid;
+    metrics.convertNanos.add(System.nanoTime() - t0);
+  }
+
+  private void runAndEmit(Stage s) {
     long t1 = System.nanoTime();
-    if (valid > 0) {
-      session.run(images, 0, valid, outputs);
+    if (s.valid > 0) {
+      session.run(s.images, 0, s.valid, outputs);
     }
-    metrics.convertNanos.add(t1 - t0);
     metrics.inferNanos.add(System.nanoTime() - t1);
-    metrics.images.add(valid);
-    metrics.errors.add(n - valid);
+    metrics.images.add(s.valid);
+    metrics.errors.add(s.n - s.valid);
     int size = session.model().outputSize(0);
-    for (int i = 0; i < n; i++) {
-      Row r = rows[i];
+    for (int i = 0; i < s.n; i++) {
+      Row r = s.rows[i];
       Object[] values = new Object[r.length() + 2];
       for (int j = 0; j < r.length(); j++) {
         values[j] = r.get(j);
       }
-      values[r.length()] = slot[i] < 0 ? null
-          : predictions.format(outputs[0], slot[i] * size);
-      values[r.length() + 1] = errors[i];
+      values[r.length()] = s.slot[i] < 0 ? null
+          : predictions.format(outputs[0], s.slot[i] * size);
+      values[r.length() + 1] = s.errors[i];
       ready.add(RowFactory.create(values));
-      rows[i] = null;
+      s.rows[i] = null;
+    }
+  }
+
+  private static void await(Future<?> f) {
+    try {
+      f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while decoding the next batch", e);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException r) {
+        throw r;
+      }
+      if (c instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException("decoding the next batch failed: " + c, c);
     }
   }
 }

@@ -3,6 +3,8 @@ package io.convspark.spark;
 import io.convspark.ConvModel;
 import io.convspark.plan.ModelSession;
 import java.util.Iterator;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -46,11 +48,26 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
     RowConverter converter = new RowConverter(settings, kind);
     var allocator = ArrowMemory.forTask("convspark-task-"
         + (task == null ? "local" : task.taskAttemptId()));
-    ArrowInputBatch arrow = new ArrowInputBatch(allocator, kind, inputIndex,
-        converter.floatsPerImage(), settings.batchSize());
+    int batch = settings.batchSize();
+    int per = converter.floatsPerImage();
+    ArrowInputBatch a = new ArrowInputBatch(allocator, kind, inputIndex, per, batch);
+    ArrowInputBatch b = new ArrowInputBatch(allocator, kind, inputIndex, per, batch);
+    ExecutorService decoder = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "convspark-decode-" + (task == null ? 0 : task.taskAttemptId()));
+      t.setDaemon(true);
+      return t;
+    });
     Runnable release = () -> {
+      decoder.shutdownNow();
+      try {
+        // A failed task may still be decoding: its Arrow buffers are released only after.
+        decoder.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       session.close();
-      arrow.close();
+      a.close();
+      b.close();
       allocator.close(); // throws if a buffer leaked
     };
     if (task != null) {
@@ -58,7 +75,7 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
           release.run());
     }
     Predictions predictions = new Predictions(settings, softmaxed, classes);
-    return new BatchIterator(rows, session, converter, predictions, settings.batchSize(),
-        metrics, arrow);
+    return new BatchIterator(rows, session, converter, predictions, metrics,
+        new BatchIterator.Stage(batch, per, a), new BatchIterator.Stage(batch, per, b), decoder);
   }
 }
