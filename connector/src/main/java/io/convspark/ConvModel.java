@@ -59,6 +59,26 @@ public final class ConvModel {
   }
 
   /**
+   * Loads an ONNX file and also exposes the named intermediate values as outputs (for
+   * embeddings): they are kept through fusion, after the model's own outputs.
+   *
+   * @throws ModelException if a name is not a value some node produces
+   */
+  public static ConvModel load(Path path, int[] inputHW, java.util.List<String> extraOutputs) {
+    Graph g = OnnxLoader.load(path);
+    for (String name : extraOutputs) {
+      if (g.producer(name) == null) {
+        throw new ModelException("cannot expose value '" + name + "' of model " + path
+            + " as an output: no node produces it");
+      }
+      if (!g.outputs().contains(name)) {
+        g.outputs().add(name);
+      }
+    }
+    return compile(g, inputHW);
+  }
+
+  /**
    * Loads from a local path or a Hadoop FileSystem URI ({@code file:}, {@code hdfs:},
    * {@code s3a:}...; Hadoop comes with Spark). A remote ONNX model cannot use external data.
    */

@@ -26,6 +26,7 @@ final class BatchIterator implements Iterator<Row> {
   private final Stage[] stages;
   private final float[][] outputs;
   private final ArrayDeque<Row> ready = new ArrayDeque<>();
+  private final int outputIndex;
   private Stage current;
   private boolean finished;
 
@@ -58,7 +59,12 @@ final class BatchIterator implements Iterator<Row> {
     this.metrics = metrics;
     this.decoder = decoder;
     this.stages = new Stage[] {first, second};
-    this.outputs = new float[][] {new float[first.rows.length * session.model().outputSize(0)]};
+    var m = session.model();
+    this.outputs = new float[m.outputNames().size()][];
+    for (int i = 0; i < outputs.length; i++) {
+      outputs[i] = new float[first.rows.length * m.outputSize(i)];
+    }
+    this.outputIndex = predictions.outputIndex();
   }
 
   @Override
@@ -139,7 +145,7 @@ final class BatchIterator implements Iterator<Row> {
     metrics.inferNanos.add(System.nanoTime() - t1);
     metrics.images.add(s.valid);
     metrics.errors.add(s.n - s.valid);
-    int size = session.model().outputSize(0);
+    int size = session.model().outputSize(outputIndex);
     for (int i = 0; i < s.n; i++) {
       Row r = s.rows[i];
       Object[] values = new Object[r.length() + 2];
@@ -147,7 +153,7 @@ final class BatchIterator implements Iterator<Row> {
         values[j] = r.get(j);
       }
       values[r.length()] = s.slot[i] < 0 ? null
-          : predictions.format(outputs[0], s.slot[i] * size);
+          : predictions.format(outputs[outputIndex], s.slot[i] * size);
       values[r.length() + 1] = s.errors[i];
       ready.add(RowFactory.create(values));
       s.rows[i] = null;

@@ -52,7 +52,7 @@ public final class ConvInference extends AbstractFunction1<Dataset<Row>, Dataset
     PreprocessOptions p = PreprocessOptions.scale((int) in.dim(2), (int) in.dim(3), c,
         ResizeMode.STRETCH, 0, ChannelOrder.RGB, mul, new float[c]);
     return new ConvInference(model, new InferenceSettings("image", p, true, 16, 0,
-        OutputKind.PROBABILITIES, 0, List.of(), "prediction", "error"));
+        OutputKind.PROBABILITIES, 0, List.of(), "prediction", "error", 0));
   }
 
   private ConvInference with(InferenceSettings n) {
@@ -62,7 +62,7 @@ public final class ConvInference extends AbstractFunction1<Dataset<Row>, Dataset
   public ConvInference inputCol(String col) {
     return with(new InferenceSettings(require(col, "inputCol"), s.preprocess(), s.tensorNchw(),
         s.batchSize(), s.threads(), s.output(), s.topK(), s.labels(), s.outputCol(),
-        s.errorCol()));
+        s.errorCol(), s.outputIndex()));
   }
 
   /**
@@ -77,13 +77,13 @@ public final class ConvInference extends AbstractFunction1<Dataset<Row>, Dataset
           + in.dim(3) + "x" + in.dim(1) + " (height x width x channels)");
     }
     return with(new InferenceSettings(s.inputCol(), p, s.tensorNchw(), s.batchSize(),
-        s.threads(), s.output(), s.topK(), s.labels(), s.outputCol(), s.errorCol()));
+        s.threads(), s.output(), s.topK(), s.labels(), s.outputCol(), s.errorCol(), s.outputIndex()));
   }
 
   /** Layout of array inputs: true for ONNX's NCHW (the default), false for NHWC. */
   public ConvInference tensorLayoutNchw(boolean nchw) {
     return with(new InferenceSettings(s.inputCol(), s.preprocess(), nchw, s.batchSize(),
-        s.threads(), s.output(), s.topK(), s.labels(), s.outputCol(), s.errorCol()));
+        s.threads(), s.output(), s.topK(), s.labels(), s.outputCol(), s.errorCol(), s.outputIndex()));
   }
 
   public ConvInference batchSize(int n) {
@@ -91,7 +91,7 @@ public final class ConvInference extends AbstractFunction1<Dataset<Row>, Dataset
       throw new IllegalArgumentException("cannot use batch size " + n + ": must be in [1, 4096]");
     }
     return with(new InferenceSettings(s.inputCol(), s.preprocess(), s.tensorNchw(), n,
-        s.threads(), s.output(), s.topK(), s.labels(), s.outputCol(), s.errorCol()));
+        s.threads(), s.output(), s.topK(), s.labels(), s.outputCol(), s.errorCol(), s.outputIndex()));
   }
 
   /** Worker threads per task; 0 (the default) uses {@code spark.task.cpus}. */
@@ -101,7 +101,24 @@ public final class ConvInference extends AbstractFunction1<Dataset<Row>, Dataset
           + " [0, 256], 0 meaning spark.task.cpus");
     }
     return with(new InferenceSettings(s.inputCol(), s.preprocess(), s.tensorNchw(),
-        s.batchSize(), n, s.output(), s.topK(), s.labels(), s.outputCol(), s.errorCol()));
+        s.batchSize(), n, s.output(), s.topK(), s.labels(), s.outputCol(), s.errorCol(), s.outputIndex()));
+  }
+
+  /**
+   * The embedding: the named output of the model (its own, or one exposed with
+   * {@link ConvModel#load(java.nio.file.Path, int[], java.util.List)}) as array<float>, in
+   * ONNX (NCHW) order.
+   */
+  public ConvInference embedding(String outputName) {
+    int index = model.compiled().outputNames().indexOf(outputName);
+    if (index < 0) {
+      throw new IllegalArgumentException("cannot use output '" + outputName + "' as the"
+          + " embedding: the model's outputs are " + model.compiled().outputNames()
+          + "; expose an intermediate value with ConvModel.load(path, inputHW, List.of(name))");
+    }
+    return with(new InferenceSettings(s.inputCol(), s.preprocess(), s.tensorNchw(),
+        s.batchSize(), s.threads(), OutputKind.EMBEDDING, 0, List.of(), s.outputCol(),
+        s.errorCol(), index));
   }
 
   public ConvInference rawScores() {
@@ -138,19 +155,19 @@ public final class ConvInference extends AbstractFunction1<Dataset<Row>, Dataset
 
   private ConvInference output(OutputKind kind, int k, List<String> labels) {
     return with(new InferenceSettings(s.inputCol(), s.preprocess(), s.tensorNchw(),
-        s.batchSize(), s.threads(), kind, k, labels, s.outputCol(), s.errorCol()));
+        s.batchSize(), s.threads(), kind, k, labels, s.outputCol(), s.errorCol(), 0));
   }
 
   public ConvInference outputCol(String col) {
     return with(new InferenceSettings(s.inputCol(), s.preprocess(), s.tensorNchw(),
         s.batchSize(), s.threads(), s.output(), s.topK(), s.labels(), require(col, "outputCol"),
-        s.errorCol()));
+        s.errorCol(), s.outputIndex()));
   }
 
   public ConvInference errorCol(String col) {
     return with(new InferenceSettings(s.inputCol(), s.preprocess(), s.tensorNchw(),
         s.batchSize(), s.threads(), s.output(), s.topK(), s.labels(), s.outputCol(),
-        require(col, "errorCol")));
+        require(col, "errorCol"), s.outputIndex()));
   }
 
   /**

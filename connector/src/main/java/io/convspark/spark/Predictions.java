@@ -11,6 +11,7 @@ final class Predictions {
   private final int classes;
   private final int k;
   private final List<String> labels;
+  private final int outputIndex;
 
   Predictions(InferenceSettings s, boolean softmaxed, int classes) {
     this.kind = s.output();
@@ -18,11 +19,16 @@ final class Predictions {
     this.classes = classes;
     this.k = s.topK();
     this.labels = s.labels();
+    this.outputIndex = s.outputIndex();
+  }
+
+  int outputIndex() {
+    return outputIndex;
   }
 
   Object format(float[] out, int off) {
     float[] v = java.util.Arrays.copyOfRange(out, off, off + classes);
-    if (kind == OutputKind.RAW) {
+    if (kind == OutputKind.RAW || kind == OutputKind.EMBEDDING) {
       return v;
     }
     if (!softmaxed) {

@@ -69,7 +69,7 @@ final class SparkInference {
     Broadcast<byte[]> broadcast = jsc.broadcast(bytes);
     InferenceMetrics metrics = new InferenceMetrics(df.sparkSession().sparkContext());
     PartitionInference fn = new PartitionInference(broadcast, hash, s, kind, inputIndex,
-        softmaxed, model.compiled().outputSize(0), metrics);
+        softmaxed, model.compiled().outputSize(s.outputIndex()), metrics);
     LAST_METRICS.set(metrics);
     return df.mapPartitions(fn, Encoders.row(out));
   }
