@@ -57,7 +57,13 @@ public final class CompiledModel {
 
   /** A session with {@code threads} workers; close it to stop them. */
   public ModelSession newSession(int threads) {
-    return new ModelSession(this, threads);
+    return new ModelSession(this, threads,
+        Boolean.getBoolean(io.convspark.kernels.WorkerPool.PIN_PROPERTY));
+  }
+
+  /** As {@link #newSession(int)}, pinning the workers to leased cores when {@code pin}. */
+  public ModelSession newSession(int threads, boolean pin) {
+    return new ModelSession(this, threads, pin);
   }
 
   public String inputName() {

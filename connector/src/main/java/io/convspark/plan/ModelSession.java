@@ -21,9 +21,9 @@ public final class ModelSession implements AutoCloseable {
   private int capacity;
   private boolean closed;
 
-  ModelSession(CompiledModel model, int threads) {
+  ModelSession(CompiledModel model, int threads, boolean pin) {
     this.model = model;
-    this.pool = WorkerPool.create(threads);
+    this.pool = WorkerPool.create(threads, pin);
     this.frame = new Frame(pool, model.offsetPerImage.length, model.maxInputs);
     this.frame.arena = new float[0];
   }

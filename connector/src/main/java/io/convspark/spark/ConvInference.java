@@ -52,7 +52,8 @@ public final class ConvInference extends AbstractFunction1<Dataset<Row>, Dataset
     PreprocessOptions p = PreprocessOptions.scale((int) in.dim(2), (int) in.dim(3), c,
         ResizeMode.STRETCH, 0, ChannelOrder.RGB, mul, new float[c]);
     return new ConvInference(model, new InferenceSettings("image", p, true, 16, 0,
-        OutputKind.PROBABILITIES, 0, List.of(), "prediction", "error", 0));
+        OutputKind.PROBABILITIES, 0, List.of(), "prediction", "error", 0,
+        Boolean.getBoolean(io.convspark.kernels.WorkerPool.PIN_PROPERTY)));
   }
 
   private ConvInference with(InferenceSettings n) {
@@ -62,7 +63,7 @@ public final class ConvInference extends AbstractFunction1<Dataset<Row>, Dataset
   public ConvInference inputCol(String col) {
     return with(new InferenceSettings(require(col, "inputCol"), s.preprocess(), s.tensorNchw(),
         s.batchSize(), s.threads(), s.output(), s.topK(), s.labels(), s.outputCol(),
-        s.errorCol(), s.outputIndex()));
+        s.errorCol(), s.outputIndex(), s.pinCores()));
   }
 
   /**
@@ -77,13 +78,13 @@ public final class ConvInference extends AbstractFunction1<Dataset<Row>, Dataset
           + in.dim(3) + "x" + in.dim(1) + " (height x width x channels)");
     }
     return with(new InferenceSettings(s.inputCol(), p, s.tensorNchw(), s.batchSize(),
-        s.threads(), s.output(), s.topK(), s.labels(), s.outputCol(), s.errorCol(), s.outputIndex()));
+        s.threads(), s.output(), s.topK(), s.labels(), s.outputCol(), s.errorCol(), s.outputIndex(), s.pinCores()));
   }
 
   /** Layout of array inputs: true for ONNX's NCHW (the default), false for NHWC. */
   public ConvInference tensorLayoutNchw(boolean nchw) {
     return with(new InferenceSettings(s.inputCol(), s.preprocess(), nchw, s.batchSize(),
-        s.threads(), s.output(), s.topK(), s.labels(), s.outputCol(), s.errorCol(), s.outputIndex()));
+        s.threads(), s.output(), s.topK(), s.labels(), s.outputCol(), s.errorCol(), s.outputIndex(), s.pinCores()));
   }
 
   public ConvInference batchSize(int n) {
@@ -91,7 +92,7 @@ public final class ConvInference extends AbstractFunction1<Dataset<Row>, Dataset
       throw new IllegalArgumentException("cannot use batch size " + n + ": must be in [1, 4096]");
     }
     return with(new InferenceSettings(s.inputCol(), s.preprocess(), s.tensorNchw(), n,
-        s.threads(), s.output(), s.topK(), s.labels(), s.outputCol(), s.errorCol(), s.outputIndex()));
+        s.threads(), s.output(), s.topK(), s.labels(), s.outputCol(), s.errorCol(), s.outputIndex(), s.pinCores()));
   }
 
   /** Worker threads per task; 0 (the default) uses {@code spark.task.cpus}. */
@@ -101,7 +102,7 @@ public final class ConvInference extends AbstractFunction1<Dataset<Row>, Dataset
           + " [0, 256], 0 meaning spark.task.cpus");
     }
     return with(new InferenceSettings(s.inputCol(), s.preprocess(), s.tensorNchw(),
-        s.batchSize(), n, s.output(), s.topK(), s.labels(), s.outputCol(), s.errorCol(), s.outputIndex()));
+        s.batchSize(), n, s.output(), s.topK(), s.labels(), s.outputCol(), s.errorCol(), s.outputIndex(), s.pinCores()));
   }
 
   /**
@@ -118,7 +119,18 @@ public final class ConvInference extends AbstractFunction1<Dataset<Row>, Dataset
     }
     return with(new InferenceSettings(s.inputCol(), s.preprocess(), s.tensorNchw(),
         s.batchSize(), s.threads(), OutputKind.EMBEDDING, 0, List.of(), s.outputCol(),
-        s.errorCol(), index));
+        s.errorCol(), index, s.pinCores()));
+  }
+
+  /**
+   * Pins each task's worker threads to distinct cores, leased from an executor-wide allocator
+   * so concurrent tasks use different cores. Off by default (and on VMs, where it measured
+   * slower); {@code -Dconvspark.pool.pin=true} on the driver turns it on by default.
+   */
+  public ConvInference pinCores(boolean pin) {
+    return with(new InferenceSettings(s.inputCol(), s.preprocess(), s.tensorNchw(),
+        s.batchSize(), s.threads(), s.output(), s.topK(), s.labels(), s.outputCol(),
+        s.errorCol(), s.outputIndex(), pin));
   }
 
   public ConvInference rawScores() {
@@ -155,19 +167,19 @@ public final class ConvInference extends AbstractFunction1<Dataset<Row>, Dataset
 
   private ConvInference output(OutputKind kind, int k, List<String> labels) {
     return with(new InferenceSettings(s.inputCol(), s.preprocess(), s.tensorNchw(),
-        s.batchSize(), s.threads(), kind, k, labels, s.outputCol(), s.errorCol(), 0));
+        s.batchSize(), s.threads(), kind, k, labels, s.outputCol(), s.errorCol(), 0, s.pinCores()));
   }
 
   public ConvInference outputCol(String col) {
     return with(new InferenceSettings(s.inputCol(), s.preprocess(), s.tensorNchw(),
         s.batchSize(), s.threads(), s.output(), s.topK(), s.labels(), require(col, "outputCol"),
-        s.errorCol(), s.outputIndex()));
+        s.errorCol(), s.outputIndex(), s.pinCores()));
   }
 
   public ConvInference errorCol(String col) {
     return with(new InferenceSettings(s.inputCol(), s.preprocess(), s.tensorNchw(),
         s.batchSize(), s.threads(), s.output(), s.topK(), s.labels(), s.outputCol(),
-        require(col, "errorCol"), s.outputIndex()));
+        require(col, "errorCol"), s.outputIndex(), s.pinCores()));
   }
 
   /**

@@ -43,7 +43,7 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
     TaskContext task = TaskContext.get();
     int threads = settings.threads() > 0 ? settings.threads()
         : task == null ? 1 : Math.max(1, task.cpus());
-    ModelSession session = m.newSession(threads);
+    ModelSession session = m.compiled().newSession(threads, settings.pinCores());
     ExecutorModels.recordTaskThreads(threads);
     RowConverter converter = new RowConverter(settings, kind);
     var allocator = ArrowMemory.forTask("convspark-task-"
