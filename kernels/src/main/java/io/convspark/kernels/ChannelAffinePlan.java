@@ -111,12 +111,7 @@ public final class ChannelAffinePlan {
   /** Computes {@code out = act(in * scale + shift)} for {@code batch} images; may run in place. */
   public void execute(WorkerPool pool, float[] in, int inOff, float[] out, int outOff,
       int batch) {
-    KernelCall c = pool.call();
-    c.in = in;
-    c.inOff = inOff;
-    c.out = out;
-    c.outOff = outOff;
-    c.batch = batch;
+    pool.call().bind(in, inOff, out, outOff, batch);
     pool.run(task, batch * blocks);
   }
 

@@ -84,12 +84,7 @@ public final class GlobalPoolPlan {
   /** Pools {@code batch} H x W x C images at {@code in[inOff]} into C floats each at {@code out[outOff]}. */
   public void execute(WorkerPool pool, float[] in, int inOff, float[] out, int outOff,
       int batch) {
-    KernelCall c = pool.call();
-    c.in = in;
-    c.inOff = inOff;
-    c.out = out;
-    c.outOff = outOff;
-    c.batch = batch;
+    pool.call().bind(in, inOff, out, outOff, batch);
     pool.run(task, batch * blocks);
   }
 

@@ -113,12 +113,7 @@ public final class Pool2dPlan {
    */
   public void execute(WorkerPool pool, float[] in, int inOff, float[] out, int outOff,
       int batch) {
-    KernelCall c = pool.call();
-    c.in = in;
-    c.inOff = inOff;
-    c.out = out;
-    c.outOff = outOff;
-    c.batch = batch;
+    pool.call().bind(in, inOff, out, outOff, batch);
     pool.run(task, batch * outH);
   }
 

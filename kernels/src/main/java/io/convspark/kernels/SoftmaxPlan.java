@@ -51,12 +51,7 @@ public final class SoftmaxPlan {
   /** Softmax of {@code rows} rows at {@code in[inOff]} into {@code out[outOff]}; may run in place. */
   public void execute(WorkerPool pool, float[] in, int inOff, float[] out, int outOff,
       int rows) {
-    KernelCall c = pool.call();
-    c.in = in;
-    c.inOff = inOff;
-    c.out = out;
-    c.outOff = outOff;
-    c.batch = rows;
+    pool.call().bind(in, inOff, out, outOff, rows);
     pool.run(task, rows);
   }
 

@@ -8,8 +8,6 @@ import io.convspark.kernels.internal.KernelSupport;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,20 +17,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Channel concat (exact) and last-axis softmax against the double reference. */
 class ConcatSoftmaxConformanceTest {
   private static final long SEED = 0xC0CA7L;
-  private static WorkerPool parallel;
-  private static WorkerPool single;
+  private static final WorkerPool parallel = TestPools.PARALLEL;
+  private static final WorkerPool single = TestPools.SINGLE;
 
-  @BeforeAll
-  static void startPools() {
-    parallel = WorkerPool.create(2);
-    single = WorkerPool.singleThreaded();
-  }
 
-  @AfterAll
-  static void stopPools() {
-    parallel.close();
-    single.close();
-  }
 
   static List<Arguments> concatCases() {
     int[][] channelLists = {{1, 3}, {17, 33, 16}, {5}, {1, 1, 1, 1}, {64, 300}};

@@ -7,8 +7,6 @@ import io.convspark.kernels.internal.KernelSupport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -16,20 +14,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every conv in shapes/conv.txt, on every provider, against the naive reference. */
 class ConvConformanceTest {
   private static final int GUARD = 7;
-  private static WorkerPool twoThreads;
-  private static WorkerPool oneThread;
+  private static final WorkerPool twoThreads = TestPools.PARALLEL;
+  private static final WorkerPool oneThread = TestPools.SINGLE;
 
-  @BeforeAll
-  static void pools() {
-    twoThreads = WorkerPool.create(2);
-    oneThread = WorkerPool.singleThreaded();
-  }
 
-  @AfterAll
-  static void closePools() {
-    twoThreads.close();
-    oneThread.close();
-  }
 
   static Stream<Arguments> cases() {
     List<Arguments> out = new ArrayList<>();

@@ -9,8 +9,6 @@ import io.convspark.kernels.ElementwisePlan.Op;
 import io.convspark.kernels.internal.KernelSupport;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,8 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Binary ops with broadcasting, fused activations and BatchNorm against the double reference. */
 class ElementwiseConformanceTest {
   private static final long SEED = 0xE1E_2024L;
-  private static WorkerPool parallel;
-  private static WorkerPool single;
+  private static final WorkerPool parallel = TestPools.PARALLEL;
+  private static final WorkerPool single = TestPools.SINGLE;
 
   /** Every activation kind, with non-default parameters where it has them. */
   private static final List<Activation> ACTIVATIONS = List.of(Activation.NONE, Activation.RELU,
@@ -32,17 +30,7 @@ class ElementwiseConformanceTest {
   private static final int[][] DIMS = {{7, 13, 1}, {13, 7, 17}, {3, 5, 33}, {1, 1, 3},
       {32, 29, 33}, {4, 4, 16}};
 
-  @BeforeAll
-  static void startPools() {
-    parallel = WorkerPool.create(2);
-    single = WorkerPool.singleThreaded();
-  }
 
-  @AfterAll
-  static void stopPools() {
-    parallel.close();
-    single.close();
-  }
 
   private static String dims(int[] d) {
     return "h" + d[0] + "w" + d[1] + "c" + d[2];

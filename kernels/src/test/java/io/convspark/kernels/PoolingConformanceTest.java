@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.convspark.kernels.internal.KernelSupport;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,20 +16,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** MaxPool, AveragePool and global pooling against {@link ReferencePooling}, for every provider. */
 class PoolingConformanceTest {
   private static final long SEED = 0x5EED_2024L;
-  private static WorkerPool parallel;
-  private static WorkerPool single;
+  private static final WorkerPool parallel = TestPools.PARALLEL;
+  private static final WorkerPool single = TestPools.SINGLE;
 
-  @BeforeAll
-  static void startPools() {
-    parallel = WorkerPool.create(2);
-    single = WorkerPool.singleThreaded();
-  }
 
-  @AfterAll
-  static void stopPools() {
-    parallel.close();
-    single.close();
-  }
 
   private static Pool2dShape shape(int inH, int inW, int c, int kh, int kw, int sh, int sw,
       int pt, int pl, int pb, int pr, int d, boolean ceil) {

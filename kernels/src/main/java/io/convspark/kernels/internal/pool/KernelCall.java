@@ -21,6 +21,16 @@ public final class KernelCall {
   /** Which image of the batch a per-image phase works on. */
   public int image;
 
+  /** Sets input, output and batch: the fields every plan uses. */
+  public KernelCall bind(float[] in, int inOff, float[] out, int outOff, int batch) {
+    this.in = in;
+    this.inOff = inOff;
+    this.out = out;
+    this.outOff = outOff;
+    this.batch = batch;
+    return this;
+  }
+
   public void clear() {
     in = out = aux = scratch = null;
     inOff = outOff = auxOff = scratchOff = batch = image = 0;
