@@ -19,6 +19,16 @@ final class Tensors {
 
   /** Returns false once more than {@code size} values were seen. */
   private static boolean walk(Object v, Float4Vector dst, int off, int size, int[] count) {
+    // Spark's rows hold array<float> as ArraySeq.ofFloat: read its float[] without boxing.
+    if (v instanceof scala.collection.immutable.ArraySeq.ofFloat a) {
+      v = a.unsafeArray();
+    } else if (v instanceof scala.collection.mutable.ArraySeq.ofFloat a) {
+      v = a.array();
+    } else if (v instanceof scala.collection.immutable.ArraySeq.ofDouble a) {
+      v = a.unsafeArray();
+    } else if (v instanceof scala.collection.mutable.ArraySeq.ofDouble a) {
+      v = a.array();
+    }
     if (v instanceof float[] f) {
       for (float x : f) {
         if (!put(x, dst, off, size, count)) {
