@@ -118,18 +118,19 @@ public final class CompiledModel {
     return parameterBytes;
   }
 
-  /** Arena bytes per image (activations), plus the fixed conv scratch. */
+  /** Arena bytes per image (activations). */
   public long arenaBytesPerImage() {
     return 4 * arenaPerImage;
   }
 
+  /** Conv padding scratch per image (the largest padded input of any conv). */
   public long scratchBytes() {
     return 4 * scratchFloats;
   }
 
-  /** Arena bytes a session needs for {@code batch} images. */
+  /** Arena bytes a session needs for {@code batch} images: activations and scratch. */
   public long arenaBytes(int batch) {
-    return 4 * (arenaPerImage * batch + scratchFloats);
+    return 4 * (arenaPerImage + scratchFloats) * batch;
   }
 
   /** One line per step: name, op, output shape, GFLOPs, layout/algorithm. */

@@ -104,7 +104,7 @@ public final class ModelSession implements AutoCloseable {
     if (batch <= capacity) {
       return;
     }
-    long floats = model.arenaPerImage * batch + model.scratchFloats;
+    long floats = (model.arenaPerImage + model.scratchFloats) * batch;
     if (floats > Integer.MAX_VALUE - 16) {
       throw new IllegalArgumentException("cannot run model: batch " + batch + " needs an arena of "
           + floats + " floats, over the 2^31 array limit; use a smaller batch");

@@ -20,6 +20,7 @@ import java.util.Random;
  */
 public final class ModelVsOrtBench {
   public static void main(String[] a) throws Exception {
+    boolean withOrt = !Boolean.getBoolean("noOrt");
     Path p = Path.of(a[0]); int threads = Integer.parseInt(a[1]); int batch = 16;
     int[] hw = a.length > 2 ? new int[]{Integer.parseInt(a[2]), Integer.parseInt(a[3])} : null;
     ConvModel m = ConvModel.load(p, hw);
@@ -33,9 +34,17 @@ public final class ModelVsOrtBench {
     try (ModelSession s = m.newSession(threads)) {
       float[][] outs = {new float[batch * m.compiled().outputSize(0)]};
       List<Double> cs = new ArrayList<>(), os = new ArrayList<>();
+      // Warm both for 5 s so C2 has compiled every kernel (fallback Vector API code is slow).
+      long warm = System.nanoTime() + 5_000_000_000L;
+      while (System.nanoTime() < warm) {
+        s.run(nhwc, 0, batch, outs);
+        if (withOrt) {
+          try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(nchw), new long[]{batch, c, h, w}); OrtSession.Result res = ort.run(Map.of(inName, t))) {}
+        }
+      }
       for (int it = 0; it < 14; it++) {
         long t0 = System.nanoTime(); s.run(nhwc, 0, batch, outs); long t1 = System.nanoTime();
-        try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(nchw), new long[]{batch, c, h, w}); OrtSession.Result res = ort.run(Map.of(inName, t))) {}
+        if (withOrt) try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(nchw), new long[]{batch, c, h, w}); OrtSession.Result res = ort.run(Map.of(inName, t))) {}
         long t2 = System.nanoTime();
         if (it >= 4) { cs.add(batch / ((t1 - t0) / 1e9)); os.add(batch / ((t2 - t1) / 1e9)); }
       }

@@ -25,7 +25,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * Conv2dPlan conv = Conv2dPlan.create(shape, oihw, bias, Epilogue.of(Activation.RELU));
- * float[] scratch = new float[(int) conv.scratchFloats()];
+ * float[] scratch = new float[(int) conv.scratchFloats() * batch];
  * try (WorkerPool pool = WorkerPool.create(2)) {
  *   conv.execute(pool, in, 0, out, 0, null, 0, batch, scratch, 0);
  * }
@@ -61,6 +61,7 @@ public final class Conv2dPlan {
   private final boolean twoRowDepthwise;
   /** A multiple of every tile height (4, 6, 8, 12), so chunk starts are tile starts. */
   private static final int GEMM_CHUNK_PIXELS = 48;
+  private static final double PARALLEL_MIN_FLOPS = 5e5;
 
   private Conv2dPlan(Conv2dShape s, float[] oihw, float[] bias, Epilogue e, KernelSupport ks) {
     this.shape = s;
@@ -210,7 +211,10 @@ public final class Conv2dPlan {
     return 4L * packed.length;
   }
 
-  /** Scratch floats {@link #execute} needs: the zero-bordered copy of one image, or 0. */
+  /**
+   * Scratch floats {@link #execute} needs per image of the batch: the zero-bordered copy of
+   * the input, or 0. Give it {@code batch * scratchFloats()} floats.
+   */
   public long scratchFloats() {
     return copiesInput ? (long) paddedH * paddedW * shape.inC() : 0L;
   }
@@ -220,7 +224,7 @@ public final class Conv2dPlan {
    *
    * @param residual tensor shaped like the output when the epilogue has a residual, else null;
    *     it must not overlap {@code out}
-   * @param scratch at least {@link #scratchFloats()} floats from {@code scratchOff}
+   * @param scratch at least {@code batch * scratchFloats()} floats from {@code scratchOff}
    */
   public void execute(WorkerPool pool, float[] in, int inOff, float[] out, int outOff,
       float[] residual, int residualOff, int batch, float[] scratch, int scratchOff) {
@@ -240,22 +244,29 @@ public final class Conv2dPlan {
     c.batch = batch;
     switch (algorithm) {
       case GEMM:
-        pool.run(computeTask, blocks.count() * gemmChunks(batch));
+        run(pool, computeTask, blocks.count() * gemmChunks(batch), batch);
         break;
       case DEPTHWISE:
-        for (int n = 0; n < batch; n++) {
-          c.image = n;
-          pool.run(computeTask, (outH + 1) / 2 * blocksOfLanes(shape.outC()));
-        }
+        run(pool, computeTask, batch * ((outH + 1) / 2) * blocksOfLanes(shape.outC()), batch);
         break;
       default:
-        for (int n = 0; n < batch; n++) {
-          c.image = n;
-          if (copiesInput) {
-            pool.run(padTask, paddedH);
-          }
-          pool.run(computeTask, blocks.count() * outH);
+        // The whole batch in two dispatches: pad every image, then convolve every image.
+        if (copiesInput) {
+          run(pool, padTask, batch * paddedH, batch);
         }
+        run(pool, computeTask, batch * blocks.count() * outH, batch);
+    }
+  }
+
+  /**
+   * Below about 0.5 MFLOP a layer is cheaper on the calling thread alone than split: the
+   * handoff and the cache lines the threads share cost more than the work.
+   */
+  private void run(WorkerPool pool, ParallelTask task, int items, int batch) {
+    if (shape.flops() * batch < PARALLEL_MIN_FLOPS) {
+      task.run(pool.call(), 0, items);
+    } else {
+      pool.run(task, items);
     }
   }
 
@@ -274,15 +285,18 @@ public final class Conv2dPlan {
     return (int) Math.max(1, pixels / GEMM_CHUNK_PIXELS);
   }
 
-  /** Copies rows [begin, end) of the padded image, zeroing the border. */
+  /** Copies padded rows [begin, end) of the batch (image-major), zeroing the border. */
   private void padRows(KernelCall c, int begin, int end) {
     int ch = shape.inC();
     int rowLen = paddedW * ch;
     int inRow = shape.inW() * ch;
     int left = shape.padLeft() * ch;
-    int src0 = c.inOff + (int) ((long) c.image * shape.inputCount());
-    for (int y = begin; y < end; y++) {
-      int dst = c.scratchOff + y * rowLen;
+    int perImage = (int) scratchFloats();
+    for (int item = begin; item < end; item++) {
+      int n = item / paddedH;
+      int y = item % paddedH;
+      int src0 = c.inOff + (int) ((long) n * shape.inputCount());
+      int dst = c.scratchOff + n * perImage + y * rowLen;
       int iy = y - shape.padTop();
       if (iy < 0 || iy >= shape.inH()) {
         java.util.Arrays.fill(c.scratch, dst, dst + rowLen, 0f);
@@ -327,14 +341,16 @@ public final class Conv2dPlan {
     int cout = shape.outC();
     int icg = shape.inChannelsPerGroup();
     float[] src = copiesInput ? c.scratch : c.in;
-    int image = copiesInput ? c.scratchOff
-        : c.inOff + (int) ((long) c.image * shape.inputCount());
-    int outImage = c.outOff + (int) ((long) c.image * shape.outputCount());
-    int resImage = c.auxOff + (int) ((long) c.image * shape.outputCount());
     int ps = shape.strideW() * cin;
+    int perImage = blocks.count() * outH;
     for (int item = begin; item < end; item++) {
-      int b = item / outH;
+      int n = item / perImage;
+      int b = (item % perImage) / outH;
       int oh = item % outH;
+      int image = copiesInput ? c.scratchOff + n * (int) scratchFloats()
+          : c.inOff + (int) ((long) n * shape.inputCount());
+      int outImage = c.outOff + (int) ((long) n * shape.outputCount());
+      int resImage = c.auxOff + (int) ((long) n * shape.outputCount());
       int rowIn = image + oh * shape.strideH() * paddedW * cin + blocks.group()[b] * icg;
       int rowOut = oh * outW;
       tiles(c, b, 0, outW, outW, src, rowIn, ps, outImage + rowOut * cout, cout,
@@ -387,20 +403,22 @@ public final class Conv2dPlan {
   // time (each input row loaded once for both); borders clip the kernel window.
   private void depthwiseItems(KernelCall c, int begin, int end) {
     int cb = blocksOfLanes(shape.inC());
+    int perImage = ((outH + 1) / 2) * cb;
     for (int item = begin; item < end; item++) {
-      int oh = 2 * (item / cb);
+      int n = item / perImage;
+      int oh = 2 * ((item % perImage) / cb);
       int blk = item % cb;
       if (oh + 1 < outH && twoRowEligible(oh) && twoRowEligible(oh + 1)
           && Math.min(lanes, shape.inC() - blk * lanes) == lanes) {
-        depthwiseRow(c, oh, blk, 0, owLo);
-        depthwiseRow(c, oh + 1, blk, 0, owLo);
-        depthwiseTwoRows(c, oh, blk);
-        depthwiseRow(c, oh, blk, owHi, outW);
-        depthwiseRow(c, oh + 1, blk, owHi, outW);
+        depthwiseRow(c, n, oh, blk, 0, owLo);
+        depthwiseRow(c, n, oh + 1, blk, 0, owLo);
+        depthwiseTwoRows(c, n, oh, blk);
+        depthwiseRow(c, n, oh, blk, owHi, outW);
+        depthwiseRow(c, n, oh + 1, blk, owHi, outW);
       } else {
-        depthwiseRow(c, oh, blk, 0, outW);
+        depthwiseRow(c, n, oh, blk, 0, outW);
         if (oh + 1 < outH) {
-          depthwiseRow(c, oh + 1, blk, 0, outW);
+          depthwiseRow(c, n, oh + 1, blk, 0, outW);
         }
       }
     }
@@ -414,12 +432,12 @@ public final class Conv2dPlan {
     return ih0 >= 0 && ih0 + 2 < shape.inH();
   }
 
-  private void depthwiseTwoRows(KernelCall c, int oh, int blk) {
+  private void depthwiseTwoRows(KernelCall c, int n, int oh, int blk) {
     int ch = shape.inC();
     int c0 = blk * lanes;
-    int inImage = c.inOff + (int) ((long) c.image * shape.inputCount());
-    int outImage = c.outOff + (int) ((long) c.image * shape.outputCount());
-    int resImage = c.auxOff + (int) ((long) c.image * shape.outputCount());
+    int inImage = c.inOff + (int) ((long) n * shape.inputCount());
+    int outImage = c.outOff + (int) ((long) n * shape.outputCount());
+    int resImage = c.auxOff + (int) ((long) n * shape.outputCount());
     int wOff = blk * lanes * 10;
     int rb = kernels.twoRowPixels();
     int rowIn = shape.inW() * ch;
@@ -440,14 +458,14 @@ public final class Conv2dPlan {
     }
   }
 
-  /** Output pixels [from, to) of row {@code oh}, one channel block. */
-  private void depthwiseRow(KernelCall c, int oh, int blk, int from, int to) {
+  /** Output pixels [from, to) of row {@code oh} of image {@code n}, one channel block. */
+  private void depthwiseRow(KernelCall c, int n, int oh, int blk, int from, int to) {
     int ch = shape.inC();
     int kh = shape.kernelH();
     int kw = shape.kernelW();
-    int inImage = c.inOff + (int) ((long) c.image * shape.inputCount());
-    int outImage = c.outOff + (int) ((long) c.image * shape.outputCount());
-    int resImage = c.auxOff + (int) ((long) c.image * shape.outputCount());
+    int inImage = c.inOff + (int) ((long) n * shape.inputCount());
+    int outImage = c.outOff + (int) ((long) n * shape.outputCount());
+    int resImage = c.auxOff + (int) ((long) n * shape.outputCount());
     int ps = shape.strideW() * ch;
     int rbMax = kernels.depthwiseRows();
     int c0 = blk * lanes;

@@ -85,7 +85,7 @@ class ConvConformanceTest {
   private static float[] run(Conv2dPlan plan, WorkerPool pool, float[] x, float[] res, int n,
       int outLen, String what) {
     float[] out = TensorAssert.poisoned(outLen + 2 * GUARD);
-    float[] scratch = TensorAssert.poisoned((int) plan.scratchFloats() + 3);
+    float[] scratch = TensorAssert.poisoned((int) plan.scratchFloats() * n + 3);
     // Inputs at an offset too, so that offset arithmetic is exercised.
     float[] xin = new float[x.length + 5];
     System.arraycopy(x, 0, xin, 5, x.length);

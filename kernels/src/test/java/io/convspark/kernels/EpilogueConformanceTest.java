@@ -45,7 +45,7 @@ class EpilogueConformanceTest {
     double[] ref = ReferenceConv.conv(s, n, x, w, b, e, res);
     Conv2dPlan plan = Conv2dPlan.create(s, w, b, e, ks);
     float[] out = TensorAssert.poisoned(len);
-    float[] scratch = TensorAssert.poisoned((int) plan.scratchFloats());
+    float[] scratch = TensorAssert.poisoned((int) plan.scratchFloats() * n);
     try (WorkerPool pool = WorkerPool.create(2)) {
       plan.execute(pool, x, 0, out, 0, res, 0, n, scratch, 0);
     }
