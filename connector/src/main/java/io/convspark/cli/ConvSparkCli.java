@@ -259,8 +259,8 @@ public final class ConvSparkCli {
     static Args parse(String[] args) {
       String command = args[0];
       if (command.equals("demo")) {
-        throw new UsageException("the demo (bundled model and images, local Spark) is not built"
-            + " yet: it comes with the batch-job issue #5; meanwhile use inspect, run or compile");
+        throw new UsageException("the demo needs Spark on the classpath: run it with"
+            + " bin/convspark demo, or spark-submit --class io.convspark.job.BatchJob");
       }
       if (!FLAGS.containsKey(command)) {
         throw new UsageException("unknown command '" + command
