@@ -61,9 +61,7 @@ public final class ConvInference extends AbstractFunction1<Dataset<Row>, Dataset
   }
 
   public ConvInference inputCol(String col) {
-    return with(new InferenceSettings(require(col, "inputCol"), s.preprocess(), s.tensorNchw(),
-        s.batchSize(), s.threads(), s.output(), s.topK(), s.labels(), s.outputCol(),
-        s.errorCol(), s.outputIndex(), s.pinCores()));
+    return with(s.withInputCol(require(col, "inputCol")));
   }
 
   /**
@@ -77,22 +75,19 @@ public final class ConvInference extends AbstractFunction1<Dataset<Row>, Dataset
           + p.width() + "x" + p.channels() + ": the model's input is " + in.dim(2) + "x"
           + in.dim(3) + "x" + in.dim(1) + " (height x width x channels)");
     }
-    return with(new InferenceSettings(s.inputCol(), p, s.tensorNchw(), s.batchSize(),
-        s.threads(), s.output(), s.topK(), s.labels(), s.outputCol(), s.errorCol(), s.outputIndex(), s.pinCores()));
+    return with(s.withPreprocess(p));
   }
 
   /** Layout of array inputs: true for ONNX's NCHW (the default), false for NHWC. */
   public ConvInference tensorLayoutNchw(boolean nchw) {
-    return with(new InferenceSettings(s.inputCol(), s.preprocess(), nchw, s.batchSize(),
-        s.threads(), s.output(), s.topK(), s.labels(), s.outputCol(), s.errorCol(), s.outputIndex(), s.pinCores()));
+    return with(s.withTensorNchw(nchw));
   }
 
   public ConvInference batchSize(int n) {
     if (n < 1 || n > 4096) {
       throw new IllegalArgumentException("cannot use batch size " + n + ": must be in [1, 4096]");
     }
-    return with(new InferenceSettings(s.inputCol(), s.preprocess(), s.tensorNchw(), n,
-        s.threads(), s.output(), s.topK(), s.labels(), s.outputCol(), s.errorCol(), s.outputIndex(), s.pinCores()));
+    return with(s.withBatchSize(n));
   }
 
   /** Worker threads per task; 0 (the default) uses {@code spark.task.cpus}. */
@@ -101,8 +96,7 @@ public final class ConvInference extends AbstractFunction1<Dataset<Row>, Dataset
       throw new IllegalArgumentException("cannot use " + n + " threads per task: must be in"
           + " [0, 256], 0 meaning spark.task.cpus");
     }
-    return with(new InferenceSettings(s.inputCol(), s.preprocess(), s.tensorNchw(),
-        s.batchSize(), n, s.output(), s.topK(), s.labels(), s.outputCol(), s.errorCol(), s.outputIndex(), s.pinCores()));
+    return with(s.withThreads(n));
   }
 
   /**
@@ -117,9 +111,7 @@ public final class ConvInference extends AbstractFunction1<Dataset<Row>, Dataset
           + " embedding: the model's outputs are " + model.compiled().outputNames()
           + "; expose an intermediate value with ConvModel.load(path, inputHW, List.of(name))");
     }
-    return with(new InferenceSettings(s.inputCol(), s.preprocess(), s.tensorNchw(),
-        s.batchSize(), s.threads(), OutputKind.EMBEDDING, 0, List.of(), s.outputCol(),
-        s.errorCol(), index, s.pinCores()));
+    return with(s.withOutput(OutputKind.EMBEDDING, 0, List.of(), index));
   }
 
   /**
@@ -128,9 +120,7 @@ public final class ConvInference extends AbstractFunction1<Dataset<Row>, Dataset
    * slower); {@code -Dconvspark.pool.pin=true} on the driver turns it on by default.
    */
   public ConvInference pinCores(boolean pin) {
-    return with(new InferenceSettings(s.inputCol(), s.preprocess(), s.tensorNchw(),
-        s.batchSize(), s.threads(), s.output(), s.topK(), s.labels(), s.outputCol(),
-        s.errorCol(), s.outputIndex(), pin));
+    return with(s.withPinCores(pin));
   }
 
   public ConvInference rawScores() {
@@ -166,20 +156,15 @@ public final class ConvInference extends AbstractFunction1<Dataset<Row>, Dataset
   }
 
   private ConvInference output(OutputKind kind, int k, List<String> labels) {
-    return with(new InferenceSettings(s.inputCol(), s.preprocess(), s.tensorNchw(),
-        s.batchSize(), s.threads(), kind, k, labels, s.outputCol(), s.errorCol(), 0, s.pinCores()));
+    return with(s.withOutput(kind, k, labels, 0));
   }
 
   public ConvInference outputCol(String col) {
-    return with(new InferenceSettings(s.inputCol(), s.preprocess(), s.tensorNchw(),
-        s.batchSize(), s.threads(), s.output(), s.topK(), s.labels(), require(col, "outputCol"),
-        s.errorCol(), s.outputIndex(), s.pinCores()));
+    return with(s.withOutputCol(require(col, "outputCol")));
   }
 
   public ConvInference errorCol(String col) {
-    return with(new InferenceSettings(s.inputCol(), s.preprocess(), s.tensorNchw(),
-        s.batchSize(), s.threads(), s.output(), s.topK(), s.labels(), s.outputCol(),
-        require(col, "errorCol"), s.outputIndex(), s.pinCores()));
+    return with(s.withErrorCol(require(col, "errorCol")));
   }
 
   /**

@@ -18,4 +18,49 @@ record InferenceSettings(String inputCol, PreprocessOptions preprocess, boolean 
     String outputCol, String errorCol, int outputIndex, boolean pinCores)
     implements Serializable {
   private static final long serialVersionUID = 1L;
+
+  InferenceSettings withInputCol(String v) {
+    return new InferenceSettings(v, preprocess, tensorNchw, batchSize, threads, output, topK,
+        labels, outputCol, errorCol, outputIndex, pinCores);
+  }
+
+  InferenceSettings withPreprocess(PreprocessOptions v) {
+    return new InferenceSettings(inputCol, v, tensorNchw, batchSize, threads, output, topK,
+        labels, outputCol, errorCol, outputIndex, pinCores);
+  }
+
+  InferenceSettings withTensorNchw(boolean v) {
+    return new InferenceSettings(inputCol, preprocess, v, batchSize, threads, output, topK,
+        labels, outputCol, errorCol, outputIndex, pinCores);
+  }
+
+  InferenceSettings withBatchSize(int v) {
+    return new InferenceSettings(inputCol, preprocess, tensorNchw, v, threads, output, topK,
+        labels, outputCol, errorCol, outputIndex, pinCores);
+  }
+
+  InferenceSettings withThreads(int v) {
+    return new InferenceSettings(inputCol, preprocess, tensorNchw, batchSize, v, output, topK,
+        labels, outputCol, errorCol, outputIndex, pinCores);
+  }
+
+  InferenceSettings withOutput(OutputKind kind, int k, List<String> l, int index) {
+    return new InferenceSettings(inputCol, preprocess, tensorNchw, batchSize, threads, kind, k,
+        l, outputCol, errorCol, index, pinCores);
+  }
+
+  InferenceSettings withOutputCol(String v) {
+    return new InferenceSettings(inputCol, preprocess, tensorNchw, batchSize, threads, output,
+        topK, labels, v, errorCol, outputIndex, pinCores);
+  }
+
+  InferenceSettings withErrorCol(String v) {
+    return new InferenceSettings(inputCol, preprocess, tensorNchw, batchSize, threads, output,
+        topK, labels, outputCol, v, outputIndex, pinCores);
+  }
+
+  InferenceSettings withPinCores(boolean v) {
+    return new InferenceSettings(inputCol, preprocess, tensorNchw, batchSize, threads, output,
+        topK, labels, outputCol, errorCol, outputIndex, v);
+  }
 }
