@@ -154,9 +154,9 @@ public final class BatchJob {
       }
       out.println(String.format(Locale.ROOT, "rows %d, errors %d, %.1f images/s end to end"
           + " (%.2f s with Spark job start, JIT warm-up and the write; model %.2f s, decode"
-          + " %.2f s), written to %s (%s)", rows, errors,
+          + " %.2f s; model loaded by %d executor JVM(s)), written to %s (%s)", rows, errors,
           (rows - errors) / Math.max(1e-9, seconds), seconds, metrics.inferenceSeconds(),
-          metrics.decodeSeconds(), a.get("output"), outFormat));
+          metrics.decodeSeconds(), metrics.modelLoads(), a.get("output"), outFormat));
       return OK;
     } finally {
       if (ownSession) {

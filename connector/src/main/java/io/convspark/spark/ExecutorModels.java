@@ -16,9 +16,11 @@ public final class ExecutorModels {
 
   private ExecutorModels() {}
 
-  static ConvModel get(String hash, Supplier<byte[]> bytes) {
+  /** The cached model; {@code onLoad} runs only in the call that deserialized it. */
+  static ConvModel get(String hash, Supplier<byte[]> bytes, Runnable onLoad) {
     return MODELS.computeIfAbsent(hash, h -> {
       DESERIALIZATIONS.incrementAndGet();
+      onLoad.run();
       return ConvModel.fromCompiled(bytes.get());
     });
   }

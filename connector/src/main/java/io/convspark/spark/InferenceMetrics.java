@@ -5,8 +5,9 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * Named accumulators, visible in the Spark UI's stage page: images, error rows, and the
- * nanoseconds spent converting inputs and running the model (images/s = images / seconds).
+ * Named accumulators, visible in the Spark UI's stage page: images, error rows, the
+ * nanoseconds spent converting inputs and running the model (images/s = images / seconds), and
+ * how many executor JVMs deserialized the model.
  */
 public final class InferenceMetrics implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -14,12 +15,19 @@ public final class InferenceMetrics implements Serializable {
   final LongAccumulator errors;
   final LongAccumulator convertNanos;
   final LongAccumulator inferNanos;
+  final LongAccumulator modelLoads;
 
   InferenceMetrics(SparkContext sc) {
     images = sc.longAccumulator("convspark.images");
     errors = sc.longAccumulator("convspark.errorRows");
     convertNanos = sc.longAccumulator("convspark.decodeNanos");
     inferNanos = sc.longAccumulator("convspark.inferenceNanos");
+    modelLoads = sc.longAccumulator("convspark.modelLoads");
+  }
+
+  /** Executor JVMs that deserialized the model for this job (0 when it was cached). */
+  public long modelLoads() {
+    return modelLoads.value();
   }
 
   public long images() {

@@ -157,6 +157,7 @@ class SparkInferenceTest {
   @Test
   void modelIsDeserializedOncePerExecutorWhateverThePartitions(SparkSession spark) {
     ConvModel model = ConvModel.load(Models.convBnRelu(9), null);
+    ExecutorModels.clear(); // another test class may have cached the same model in this JVM
     int before = ExecutorModels.deserializations();
     int per = 3 * 9 * 9;
     List<Row> data = new ArrayList<>();
@@ -167,7 +168,9 @@ class SparkInferenceTest {
         .add("t", DataTypes.createArrayType(DataTypes.FloatType));
     Dataset<Row> df = spark.createDataFrame(data, schema).repartition(8);
     assertEquals(40, df.transform(model.infer().inputCol("t").rawScores()).count());
+    assertEquals(1, ConvInference.lastMetrics().modelLoads(), "the first job loads it once");
     assertEquals(40, df.transform(model.infer().inputCol("t").rawScores()).count());
+    assertEquals(0, ConvInference.lastMetrics().modelLoads(), "the second job finds it cached");
     assertEquals(before + 1, ExecutorModels.deserializations(),
         "16 tasks over 2 jobs in one executor JVM deserialize the model once");
   }
