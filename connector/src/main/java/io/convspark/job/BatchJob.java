@@ -47,6 +47,7 @@ public final class BatchJob {
       "  --output-format F    parquet (default), json or csv",
       "  --batch-size N       images per model call (default 16)",
       "  --threads N          worker threads per task (default: spark.task.cpus)",
+      "  --partitions N       repartition the input into N partitions first",
       "  --help               this text",
       "",
       "exit codes: 0 done, 2 bad arguments, 3 model cannot be loaded, 4 the job failed");
@@ -123,6 +124,9 @@ public final class BatchJob {
     SparkSession spark = b.getOrCreate();
     try {
       Dataset<Row> images = read(spark, format, a.get("input"));
+      if (a.containsKey("partitions")) {
+        images = images.repartition(Integer.parseInt(a.get("partitions")));
+      }
       long t0 = System.nanoTime();
       Dataset<Row> predictions = images.transform(infer);
       InferenceMetrics metrics = ConvInference.lastMetrics();
@@ -228,7 +232,7 @@ public final class BatchJob {
 
   private static final List<String> FLAGS = List.of("input", "format", "input-col", "model",
       "input-size", "preprocess", "top-k", "labels", "output", "output-format", "batch-size",
-      "threads");
+      "threads", "partitions");
 
   static Map<String, String> parse(String[] args) {
     Map<String, String> m = new LinkedHashMap<>();
