@@ -147,13 +147,17 @@ public final class BatchJob {
       long errors = written.filter(functions.col("error").isNotNull()).count();
       if (rows <= 40) {
         out.println(String.format("%-32s %-6s %-7s %s", "path", "label", "score", "error"));
-        for (Row r : result.orderBy("path").collectAsList()) {
+        // From the written output: re-running the transform would run the model again.
+        for (Row r : written.select("path", "label", "score", "error").orderBy("path")
+            .collectAsList()) {
           String file = r.isNullAt(0) ? "" : r.getString(0).replaceAll(".*/", "");
+          Object e = r.get(3);
+          String error = e == null ? "" : e instanceof Row er ? er.getString(0) + ": "
+              + er.getString(1) : e.toString();
           out.println(String.format(Locale.ROOT, "%-32s %-6s %-7s %s", file,
               r.isNullAt(1) ? "" : r.getString(1),
-              r.isNullAt(2) ? "" : String.format(Locale.ROOT, "%.4f", r.getFloat(2)),
-              r.isNullAt(4) ? "" : r.getStruct(4).getString(0) + ": " + r.getStruct(4)
-                  .getString(1)));
+              r.isNullAt(2) ? "" : String.format(Locale.ROOT, "%.4f",
+                  ((Number) r.get(2)).doubleValue()), error));
         }
       }
       out.println(String.format(Locale.ROOT, "rows %d, errors %d, %.1f images/s end to end"

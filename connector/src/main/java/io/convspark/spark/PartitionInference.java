@@ -39,8 +39,9 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
 
   @Override
   public Iterator<Row> call(Iterator<Row> rows) {
-    ConvModel m = ExecutorModels.get(hash, model::value, () -> metrics.modelLoads.add(1));
     TaskContext task = TaskContext.get();
+    FaultHooks.apply(task);
+    ConvModel m = ExecutorModels.get(hash, model::value, () -> metrics.modelLoads.add(1));
     int threads = settings.threads() > 0 ? settings.threads()
         : task == null ? 1 : Math.max(1, task.cpus());
     ModelSession session = m.compiled().newSession(threads, settings.pinCores());

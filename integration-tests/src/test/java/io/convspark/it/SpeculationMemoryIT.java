@@ -53,7 +53,12 @@ class SpeculationMemoryIT {
       run(cluster, jar, images, model, speculative, "speculative", List.of(
           "--conf", "spark.speculation=true", "--conf", "spark.speculation.quantile=0.5",
           "--conf", "spark.speculation.multiplier=1.2", "--conf",
-          "spark.speculation.minTaskRuntime=200ms"), peakKb);
+          "spark.speculation.minTaskRuntime=200ms",
+          "--conf", "spark.convspark.test.slowPartition=3"), peakKb);
+      String specLog = Files.readString(cluster.logs.resolve("speculative.log"),
+          StandardCharsets.UTF_8);
+      assertTrue(specLog.contains("speculatable") || specLog.contains("speculative task"),
+          "a speculative copy of the slow partition ran:\n" + specLog);
       long maxKb = peakKb.values().stream().mapToLong(Long::longValue).max().orElse(0);
       System.out.printf("peak RSS per executor JVM (MiB): %s; max %d MiB%n",
           peakKb.values().stream().map(k -> k / 1024).toList(), maxKb / 1024);

@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The demo on a real standalone cluster: 6 partitions on 2 executor JVMs. The model must be
- * deserialized once per executor JVM (the executors' own accumulator), not once per task.
+ * The demo on a real standalone cluster: 6 partitions on 2 executor JVMs, partition 2 failing
+ * on its first attempt. The job still writes every row, and the model is deserialized once
+ * per executor JVM (the executors' own accumulator), not once per task.
  */
 class StandaloneClusterIT {
   @Test
@@ -27,6 +28,7 @@ class StandaloneClusterIT {
           "--conf", "spark.ui.enabled=false", "--conf", "spark.executor.memory=512m",
           "--conf", "spark.executor.cores=1", "--conf", "spark.cores.max=2",
           "--conf", "spark.driver.host=127.0.0.1",
+          "--conf", "spark.convspark.test.failFirstAttempt=2",
           "--class", "io.convspark.job.BatchJob", jar.toString(),
           "demo", "--partitions", "6", "--output", out.toString()));
       Path log = cluster.logs.resolve("submit.log");
@@ -40,6 +42,8 @@ class StandaloneClusterIT {
       String printed = Files.readString(log, StandardCharsets.UTF_8);
       assertEquals(0, submit.exitValue(), printed);
       assertTrue(printed.contains("rows 16, errors 1"), printed);
+      assertTrue(printed.contains("injected failure of partition 2"),
+          "partition 2 failed on its first attempt and was retried:\n" + printed);
       Matcher m = Pattern.compile("model loaded by (\\d+) executor JVM").matcher(printed);
       assertTrue(m.find(), printed);
       int loads = Integer.parseInt(m.group(1));
