@@ -17,8 +17,9 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
 /**
- * An executor JVM killed with SIGKILL in the middle of a job: Spark replaces it and reruns its
- * tasks, and the output equals a clean run's row by row (deterministic kernels).
+ * Faults on a real cluster, each compared row by row with a clean run (deterministic kernels):
+ * an executor JVM SIGKILLed in the middle of the inference stage, and a task that fails on its
+ * first attempt.
  */
 class ExecutorKillIT {
   private static final int IMAGES = 3000;
@@ -67,6 +68,14 @@ class ExecutorKillIT {
       assertTrue(faultyLog.contains("exited with code 137"), "the executor was SIGKILLed");
       assertTrue(faultyLog.contains("ExecutorLostFailure") || faultyLog.contains("Lost task"),
           "tasks of the killed executor were lost and rerun:\n" + faultyLog);
+      // A third run whose partition 5 fails on its first attempt and is retried.
+      Path retried = cluster.home.resolve("retried");
+      Process third = submit(cluster, jar, images, model, retried, "retried",
+          "--conf", "spark.convspark.test.failFirstAttempt=5");
+      assertTrue(third.waitFor(5, TimeUnit.MINUTES), "the run with a failing task hung");
+      String retriedLog = log(cluster, "retried");
+      assertEquals(0, third.exitValue(), retriedLog);
+      assertTrue(retriedLog.contains("injected failure of partition 5"), retriedLog);
       SparkSession spark = SparkSession.builder().master("local[1]")
           .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
           .getOrCreate();
@@ -75,6 +84,8 @@ class ExecutorKillIT {
         List<Row> b = spark.read().parquet(faulty.toString()).orderBy("path").collectAsList();
         assertEquals(IMAGES, a.size());
         assertEquals(a, b, "output after an executor was killed differs from the clean run");
+        List<Row> c = spark.read().parquet(retried.toString()).orderBy("path").collectAsList();
+        assertEquals(a, c, "output after a retried task differs from the clean run");
       } finally {
         spark.stop();
       }
@@ -82,9 +93,11 @@ class ExecutorKillIT {
   }
 
   private static Process submit(LocalCluster cluster, Path jar, Path images, Path model,
-      Path out, String name) throws Exception {
+      Path out, String name, String... conf) throws Exception {
     List<String> cmd = cluster.java();
-    cmd.addAll(List.of("org.apache.spark.deploy.SparkSubmit", "--master", cluster.master,
+    cmd.addAll(List.of("org.apache.spark.deploy.SparkSubmit", "--master", cluster.master));
+    cmd.addAll(List.of(conf));
+    cmd.addAll(List.of(
         "--conf", "spark.ui.enabled=false", "--conf", "spark.executor.memory=512m",
         "--conf", "spark.executor.cores=1", "--conf", "spark.cores.max=2",
         "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.task.maxFailures=4",
