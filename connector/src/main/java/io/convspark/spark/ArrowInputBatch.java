@@ -52,6 +52,24 @@ final class ArrowInputBatch implements AutoCloseable {
     this.root = new VectorSchemaRoot(vectors);
   }
 
+  /** The bytes {@code r} adds to a batch: its encoded bytes, pixels, or floats. */
+  long inputBytes(Row r) {
+    if (r.isNullAt(index)) {
+      return 0;
+    }
+    switch (kind) {
+      case ENCODED:
+        return ((byte[]) r.get(index)).length;
+      case IMAGE_STRUCT: {
+        Row s = r.getStruct(index);
+        int d = s.fieldIndex("data");
+        return s.isNullAt(d) ? 0 : ((byte[]) s.get(d)).length;
+      }
+      default:
+        return 4L * tensorSize;
+    }
+  }
+
   /** Writes rows[0..n) into the vectors, replacing the previous batch. */
   void fill(Row[] rows, int n) {
     root.allocateNew();

@@ -27,8 +27,11 @@ final class BatchIterator implements Iterator<Row> {
   private final float[][] outputs;
   private final ArrayDeque<Row> ready = new ArrayDeque<>();
   private final int outputIndex;
+  private final long maxBatchBytes;
   private Stage current;
   private boolean finished;
+  /** A row pulled from Spark that did not fit the previous batch's byte budget. */
+  private Row carry;
 
   /** One batch's buffers; two of them alternate. */
   static final class Stage {
@@ -51,7 +54,8 @@ final class BatchIterator implements Iterator<Row> {
 
   BatchIterator(Iterator<Row> input, ModelSession session, RowConverter converter,
       Predictions predictions, InferenceMetrics metrics, Stage first, Stage second,
-      ExecutorService decoder) {
+      ExecutorService decoder, long maxBatchBytes) {
+    this.maxBatchBytes = maxBatchBytes;
     this.input = input;
     this.session = session;
     this.converter = converter;
@@ -107,15 +111,30 @@ final class BatchIterator implements Iterator<Row> {
     current = next;
   }
 
-  /** On the task thread: rows from Spark's iterator into the stage's Arrow vectors. */
+  /**
+   * On the task thread: rows from Spark's iterator into the stage's Arrow vectors, up to the
+   * batch size or the byte budget, whichever comes first.
+   */
   private void pull(Stage s) {
     int n = 0;
+    long bytes = 0;
     int batch = s.rows.length;
-    while (n < batch && input.hasNext()) {
-      s.rows[n++] = input.next();
+    while (n < batch && (carry != null || input.hasNext())) {
+      Row r = carry != null ? carry : input.next();
+      carry = null;
+      long size = s.arrow.inputBytes(r);
+      if (n > 0 && bytes + size > maxBatchBytes) {
+        carry = r;
+        break;
+      }
+      bytes += size;
+      s.rows[n++] = r;
     }
     s.n = n;
     s.arrow.fill(s.rows, n);
+    if (n > 0) {
+      metrics.batches.add(1);
+    }
   }
 
   /** On the decoder thread (or the task thread for the first batch). */

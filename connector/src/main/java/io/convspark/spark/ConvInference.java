@@ -35,6 +35,9 @@ public final class ConvInference extends AbstractFunction1<Dataset<Row>, Dataset
     this.s = s;
   }
 
+  /** Input bytes per batch unless {@link #maxBatchBytes(long)} says otherwise. */
+  public static final long DEFAULT_MAX_BATCH_BYTES = 256L << 20;
+
   /** Defaults: column "image", stretch to the model's size, RGB, pixels/255, batch 16. */
   public static ConvInference of(ConvModel model) {
     var in = model.compiled().inputShape();
@@ -53,7 +56,8 @@ public final class ConvInference extends AbstractFunction1<Dataset<Row>, Dataset
         ResizeMode.STRETCH, 0, ChannelOrder.RGB, mul, new float[c]);
     return new ConvInference(model, new InferenceSettings("image", p, true, 16, 0,
         OutputKind.PROBABILITIES, 0, List.of(), "prediction", "error", 0,
-        Boolean.getBoolean(io.convspark.kernels.WorkerPool.PIN_PROPERTY)));
+        Boolean.getBoolean(io.convspark.kernels.WorkerPool.PIN_PROPERTY),
+        DEFAULT_MAX_BATCH_BYTES));
   }
 
   private ConvInference with(InferenceSettings n) {
@@ -88,6 +92,19 @@ public final class ConvInference extends AbstractFunction1<Dataset<Row>, Dataset
       throw new IllegalArgumentException("cannot use batch size " + n + ": must be in [1, 4096]");
     }
     return with(s.withBatchSize(n));
+  }
+
+  /**
+   * Input bytes (encoded images, image-struct pixels or tensors) per batch, 256 MiB by default:
+   * a batch closes early rather than exceed it, and a single larger row goes alone. Arrow's
+   * binary vectors hold at most 2 GiB, so the cap is at most {@code Integer.MAX_VALUE - 8}.
+   */
+  public ConvInference maxBatchBytes(long bytes) {
+    if (bytes < 1 || bytes > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("cannot use maxBatchBytes " + bytes + ": must be in"
+          + " [1, " + (Integer.MAX_VALUE - 8) + "] (an Arrow binary vector holds < 2 GiB)");
+    }
+    return with(s.withMaxBatchBytes(bytes));
   }
 
   /** Worker threads per task; 0 (the default) uses {@code spark.task.cpus}. */

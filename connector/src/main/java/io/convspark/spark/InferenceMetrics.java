@@ -7,7 +7,7 @@ import org.apache.spark.util.LongAccumulator;
 /**
  * Named accumulators, visible in the Spark UI's stage page: images, error rows, the
  * nanoseconds spent converting inputs and running the model (images/s = images / seconds), and
- * how many executor JVMs deserialized the model.
+ * how many executor JVMs deserialized the model, and how many batches ran.
  */
 public final class InferenceMetrics implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -16,6 +16,7 @@ public final class InferenceMetrics implements Serializable {
   final LongAccumulator convertNanos;
   final LongAccumulator inferNanos;
   final LongAccumulator modelLoads;
+  final LongAccumulator batches;
 
   InferenceMetrics(SparkContext sc) {
     images = sc.longAccumulator("convspark.images");
@@ -23,6 +24,12 @@ public final class InferenceMetrics implements Serializable {
     convertNanos = sc.longAccumulator("convspark.decodeNanos");
     inferNanos = sc.longAccumulator("convspark.inferenceNanos");
     modelLoads = sc.longAccumulator("convspark.modelLoads");
+    batches = sc.longAccumulator("convspark.batches");
+  }
+
+  /** Batches run; fewer rows per batch than the batch size means the byte budget closed it. */
+  public long batches() {
+    return batches.value();
   }
 
   /** Executor JVMs that deserialized the model for this job (0 when it was cached). */

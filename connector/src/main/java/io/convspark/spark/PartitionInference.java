@@ -77,6 +77,7 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
     }
     Predictions predictions = new Predictions(settings, softmaxed, classes);
     return new BatchIterator(rows, session, converter, predictions, metrics,
-        new BatchIterator.Stage(batch, per, a), new BatchIterator.Stage(batch, per, b), decoder);
+        new BatchIterator.Stage(batch, per, a), new BatchIterator.Stage(batch, per, b), decoder,
+        settings.maxBatchBytes());
   }
 }
