@@ -2,6 +2,7 @@ package io.convspark;
 
 import io.convspark.graph.Graph;
 import io.convspark.kernels.internal.KernelProvider;
+import io.convspark.onnx.LoaderLimits;
 import io.convspark.onnx.OnnxLoader;
 import io.convspark.plan.CompileLimits;
 import io.convspark.plan.CompiledModel;
@@ -56,6 +57,17 @@ public final class ConvModel {
       throw new ModelException("cannot read model file " + path + ": " + e.getMessage(), e);
     }
     return compile(OnnxLoader.load(path), inputHW);
+  }
+
+  /**
+   * Loads an ONNX file under explicit limits: {@code loaderLimits} caps the model and weight
+   * bytes read, {@code compileLimits} the folded constants and the planned arena.
+   *
+   * @throws ModelException if the file cannot be read, parsed, or compiled within the limits
+   */
+  public static ConvModel load(Path path, int[] inputHW, LoaderLimits loaderLimits,
+      CompileLimits compileLimits) {
+    return compile(OnnxLoader.load(path, loaderLimits), inputHW, compileLimits);
   }
 
   /**

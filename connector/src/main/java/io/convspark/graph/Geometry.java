@@ -13,7 +13,8 @@ public final class Geometry {
     requireRank(g, n, "input", x, 4);
     requireRank(g, n, "weights", w, 4);
     long group = n.intAttr("group", 1);
-    int[] k = OnnxAttributes.spatial(n, "kernel_shape", 2, 0);
+    toInt(g, n, "group", group); // before any arithmetic with it
+    int[] k = OnnxAttributes.spatial(g, n, "kernel_shape", 2, 0);
     if (n.attribute("kernel_shape") == null) {
       k = new int[] {toInt(g, n, "kernel height", w.dim(2)), toInt(g, n, "kernel width", w.dim(3))};
     } else if (k[0] != w.dim(2) || k[1] != w.dim(3)) {
@@ -22,18 +23,23 @@ public final class Geometry {
     }
     if (x.dim(1) != w.dim(1) * group) {
       throw fail(g, n, "input has " + x.dim(1) + " channels but weights " + w + " with group "
-          + group + " expect " + (w.dim(1) * group) + ", they must agree");
+          + group + " expect " + (w.dim(1) * group) + ", they must agree (input '" + n.input(0)
+          + "' " + x + ", weights '" + n.input(1) + "' " + w + ")");
     }
-    int[] s = OnnxAttributes.spatial(n, "strides", 2, 1);
-    int[] d = OnnxAttributes.spatial(n, "dilations", 2, 1);
+    int[] s = OnnxAttributes.spatial(g, n, "strides", 2, 1);
+    int[] d = OnnxAttributes.spatial(g, n, "dilations", 2, 1);
     try {
-      return Conv2dShape.withAutoPad(OnnxAttributes.autoPad(n),
+      return Conv2dShape.withAutoPad(OnnxAttributes.autoPad(g, n),
           toInt(g, n, "input height", x.dim(2)), toInt(g, n, "input width", x.dim(3)),
           toInt(g, n, "input channels", x.dim(1)), toInt(g, n, "output channels", w.dim(0)),
-          k[0], k[1], s[0], s[1], OnnxAttributes.pads(n), d[0], d[1],
+          k[0], k[1], s[0], s[1], OnnxAttributes.pads(g, n), d[0], d[1],
           toInt(g, n, "group", group));
     } catch (IllegalArgumentException e) {
-      throw fail(g, n, e.getMessage().replaceFirst("^cannot plan Conv[^:]*: ", ""));
+      throw fail(g, n, e.getMessage().replaceFirst("^cannot plan Conv[^:]*: ", "") + " (input "
+          + x + ", weights " + w + ", kernel " + k[0] + "x" + k[1] + ", strides "
+          + java.util.Arrays.toString(s) + ", pads " + java.util.Arrays.toString(
+              OnnxAttributes.pads(g, n)) + ", dilations " + java.util.Arrays.toString(d)
+          + ", auto_pad " + n.stringAttr("auto_pad", "NOTSET") + ")");
     }
   }
 
@@ -43,17 +49,19 @@ public final class Geometry {
     if (n.attribute("kernel_shape") == null) {
       throw fail(g, n, "attribute kernel_shape is missing, it is required");
     }
-    int[] k = OnnxAttributes.spatial(n, "kernel_shape", 2, 1);
-    int[] s = OnnxAttributes.spatial(n, "strides", 2, 1);
-    int[] d = OnnxAttributes.spatial(n, "dilations", 2, 1);
+    int[] k = OnnxAttributes.spatial(g, n, "kernel_shape", 2, 1);
+    int[] s = OnnxAttributes.spatial(g, n, "strides", 2, 1);
+    int[] d = OnnxAttributes.spatial(g, n, "dilations", 2, 1);
     boolean ceil = n.intAttr("ceil_mode", 0) != 0;
     try {
-      return Pool2dShape.withAutoPad(OnnxAttributes.autoPad(n),
+      return Pool2dShape.withAutoPad(OnnxAttributes.autoPad(g, n),
           toInt(g, n, "input height", x.dim(2)), toInt(g, n, "input width", x.dim(3)),
-          toInt(g, n, "channels", x.dim(1)), k[0], k[1], s[0], s[1], OnnxAttributes.pads(n),
+          toInt(g, n, "channels", x.dim(1)), k[0], k[1], s[0], s[1], OnnxAttributes.pads(g, n),
           d[0], d[1], ceil);
     } catch (IllegalArgumentException e) {
-      throw fail(g, n, e.getMessage());
+      throw fail(g, n, e.getMessage() + " (input " + x + ", kernel " + k[0] + "x" + k[1]
+          + ", strides " + java.util.Arrays.toString(s) + ", dilations "
+          + java.util.Arrays.toString(d) + ")");
     }
   }
 

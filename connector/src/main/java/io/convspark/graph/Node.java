@@ -96,9 +96,14 @@ public final class Node {
     return a == null ? dflt : a.ints().clone();
   }
 
-  /** "node 'conv1' (Conv)": how error messages name a node. */
-  public String describe() {
-    return "node '" + name + "' (" + opType + ")";
+  /**
+   * How error messages name a node: "node 'conv1' (Conv), opset 13", with the domain when it is
+   * not the default one. Nodes do not know their opset; the graph does.
+   */
+  public String describe(long opset) {
+    boolean defaultDomain = domain.isEmpty() || domain.equals("ai.onnx");
+    return "node '" + name + "' (" + opType + ")" + (defaultDomain ? "" : " of domain " + domain)
+        + ", opset " + opset;
   }
 
   @Override

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Set;
 
@@ -41,7 +42,13 @@ final class ExternalData {
     String offsetText = null;
     String lengthText = null;
     String checksum = null;
+    Set<String> seen = new HashSet<>();
     for (StringStringEntryProto e : p.getExternalDataList()) {
+      if (KEYS.contains(e.getKey()) && !seen.add(e.getKey())) {
+        // Which one would win differs between readers; a hostile file could exploit that.
+        throw new ModelException(at + "external_data key '" + e.getKey() + "' is given twice;"
+            + " each key may appear once");
+      }
       switch (e.getKey()) {
         case "location" -> location = e.getValue();
         case "offset" -> offsetText = e.getValue();
@@ -64,6 +71,10 @@ final class ExternalData {
       throw new ModelException(where + "cannot be resolved: the model was loaded from bytes or a"
           + " stream without a base directory; load it from a file or pass the model's directory");
     }
+    if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*")) {
+      throw new ModelException(where + "is a URI; external data must be a relative file path"
+          + " inside the model's directory (remote files are never opened from a model)");
+    }
     Path rel;
     try {
       rel = Path.of(location);
@@ -77,10 +88,15 @@ final class ExternalData {
     try {
       Path base = baseDir.toAbsolutePath().normalize();
       Path file = base.resolve(rel).normalize();
-      if (!file.startsWith(base) || file.equals(base)) {
+      if (!file.startsWith(base)) {
         throw new ModelException(where + "points outside the model's directory " + base
             + "; external data must be a file inside it");
       }
+      if (file.equals(base)) {
+        throw new ModelException(where + "names the model's directory itself; external data"
+            + " must be a file inside it");
+      }
+      rejectLinks(base, file, where);
       if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
         throw new ModelException(where + "does not exist: no file " + file);
       }
@@ -107,7 +123,8 @@ final class ExternalData {
       long length = parse(lengthText, size - offset, "length", where);
       if (length > size - offset) {
         throw new ModelException(where + "has offset " + offset + " + length " + length + " = "
-            + (offset + length) + " bytes, past the end of the " + size + "-byte file");
+            + Long.toUnsignedString(offset + length) + " bytes, past the end of the " + size
+            + "-byte file");
       }
       if (length != expectedBytes) {
         throw new ModelException(where + "has length " + length + " bytes, but " + dimStr
@@ -127,6 +144,49 @@ final class ExternalData {
       return data;
     } catch (IOException e) {
       throw new ModelException(where + "cannot be read: " + e, e);
+    }
+  }
+
+  /**
+   * Refuses symbolic links anywhere below the model's directory, final or intermediate, even
+   * ones that stay inside: a link can be retargeted after the check (CVE-2026-27489, -34446).
+   * The model's directory itself may be reached through links; the user chose it.
+   */
+  private static void rejectLinks(Path base, Path file, String where) {
+    Path rel = base.relativize(file);
+    Path p = base;
+    for (int i = 0; i < rel.getNameCount(); i++) {
+      p = p.resolve(rel.getName(i));
+      if (!Files.isSymbolicLink(p)) {
+        continue;
+      }
+      String target = target(p);
+      boolean last = i == rel.getNameCount() - 1;
+      boolean outside = !isInside(target, base);
+      throw new ModelException(where + (last ? "is a symbolic link to " + target
+          : "goes through the symbolic link '" + rel.subpath(0, i + 1) + "' to " + target)
+          + (outside ? ", outside the model's directory " + base : "")
+          + "; external data must not be a symbolic link or be reached through one");
+    }
+  }
+
+  private static String target(Path link) {
+    try {
+      return link.toRealPath().toString();
+    } catch (IOException e) {
+      try {
+        return Files.readSymbolicLink(link) + " (which cannot be resolved)";
+      } catch (IOException e2) {
+        return "an unreadable target";
+      }
+    }
+  }
+
+  private static boolean isInside(String target, Path base) {
+    try {
+      return Path.of(target).startsWith(base.toRealPath());
+    } catch (IOException | InvalidPathException e) {
+      return false;
     }
   }
 

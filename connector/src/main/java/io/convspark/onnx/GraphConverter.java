@@ -30,6 +30,7 @@ final class GraphConverter {
   static final long MAX_IR_VERSION = 11;
   private static final int MAX_LISTED = 10;
 
+  private static final System.Logger LOG = System.getLogger(GraphConverter.class.getName());
   private final String source;
   private final TensorDecoder tensors;
   private long opset;
@@ -51,6 +52,10 @@ final class GraphConverter {
     if (!m.hasGraph()) {
       throw error("it has no graph (ModelProto field 7); this is not an ONNX model");
     }
+    if (!m.hasIrVersion()) {
+      throw error("ir_version is missing (ModelProto field 1); supported IR versions are "
+          + MIN_IR_VERSION + " to " + MAX_IR_VERSION);
+    }
     if (m.getIrVersion() < MIN_IR_VERSION || m.getIrVersion() > MAX_IR_VERSION) {
       throw error("ir_version " + m.getIrVersion() + " is not supported; supported IR versions"
           + " are " + MIN_IR_VERSION + " to " + MAX_IR_VERSION);
@@ -60,6 +65,7 @@ final class GraphConverter {
     if (g.getNodeCount() == 0) {
       throw error("the graph has no nodes");
     }
+    checkFunctionCalls(g, LocalFunctions.of(m));
     checkDomains(g);
     Graph graph = new Graph(g.getName(), opset);
     for (TensorProto t : g.getInitializerList()) {
@@ -73,11 +79,24 @@ final class GraphConverter {
     }
     for (ValueInfoProto v : g.getInputList()) {
       if (graph.constants().containsKey(v.getName())) {
-        continue; // an initializer listed as input (IR < 4 style) is a constant, not an input
+        // IR < 4 lists every initializer as an input; from IR 4 on it means "overridable
+        // default". We never override weights, so it stays a constant (and folds): say so.
+        if (m.getIrVersion() >= 4) {
+          LOG.log(System.Logger.Level.WARNING, "in " + source + ": initializer '" + v.getName()
+              + "' is also listed in graph.input; it is treated as a constant (weights cannot be"
+              + " overridden at run time)");
+        }
+        continue;
       }
       if (v.getName().isEmpty() || graph.inputs().containsKey(v.getName())) {
         throw error("graph input '" + v.getName() + "' is empty or listed twice; input names"
             + " must be unique and not empty");
+      }
+      if (v.getType().hasTensorType() && TensorDecoder.onnxTypeName(
+          v.getType().getTensorType().getElemType()).matches("UNDEFINED|unknown.*")) {
+        throw error("graph input '" + v.getName() + "' has element type " + TensorDecoder
+            .onnxTypeName(v.getType().getTensorType().getElemType()) + "; a graph input must"
+            + " declare a known element type");
       }
       Shape s = shapeOf(v, "graph input");
       if (s == null) {
@@ -110,10 +129,14 @@ final class GraphConverter {
 
   private long defaultOpset(ModelProto m) {
     long found = -1;
+    String foundDomain = "";
     List<String> others = new ArrayList<>();
     for (OperatorSetIdProto o : m.getOpsetImportList()) {
       if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
-        found = Math.max(found, o.getVersion());
+        if (o.getVersion() > found) {
+          found = o.getVersion();
+          foundDomain = o.getDomain();
+        }
       } else {
         others.add(o.getDomain() + " " + o.getVersion());
       }
@@ -124,9 +147,22 @@ final class GraphConverter {
     }
     if (found < MIN_OPSET || found > MAX_OPSET) {
       throw error("default-domain opset " + found + " is not supported; supported opsets are "
-          + MIN_OPSET + " to " + MAX_OPSET);
+          + MIN_OPSET + " to " + MAX_OPSET + " (opset_import domain \"" + foundDomain
+          + "\" version " + found + ")");
     }
     return found;
+  }
+
+  /** Local functions are not expanded (so a recursive one cannot recurse): calls are refused. */
+  private void checkFunctionCalls(GraphProto g, Set<String> functions) {
+    for (NodeProto n : g.getNodeList()) {
+      String key = LocalFunctions.key(n.getDomain(), n.getOpType());
+      if (functions.contains(key)) {
+        throw error(n.getOpType() + " node '" + n.getName() + "' (opset " + opset + ") of domain "
+            + (n.getDomain().isEmpty() ? "ai.onnx" : n.getDomain()) + " calls local function '"
+            + key + "' (ModelProto.functions); local functions are not supported");
+      }
+    }
   }
 
   private void checkDomains(GraphProto g) {
@@ -154,7 +190,8 @@ final class GraphConverter {
     for (int i = 0; i < g.getNodeCount(); i++) {
       NodeProto p = g.getNode(i);
       if (p.getOpType().isEmpty()) {
-        throw error("node " + i + " '" + p.getName() + "' has an empty op_type");
+        throw error("node " + i + " '" + p.getName() + "' has an empty op_type (opset " + opset
+            + "); every node must name its operator");
       }
       String name = uniqueName(p.getName().isEmpty() ? p.getOpType() + "_" + i : p.getName(),
           names);

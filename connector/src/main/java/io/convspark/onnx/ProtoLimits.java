@@ -15,6 +15,10 @@ final class ProtoLimits {
     if (m.contains("ended unexpectedly")) {
       return "the data ends in the middle of a field";
     }
+    if (m.contains("message was too large")) {
+      return "a field declares a length beyond the " + Integer.MAX_VALUE + "-byte protobuf"
+          + " limit (message too large); larger models must store weights as external data";
+    }
     if (m.contains("too many levels of nesting")) {
       return "messages are nested more than " + RECURSION_LIMIT + " levels deep (too many"
           + " levels of nesting)";

@@ -19,7 +19,8 @@ import java.util.List;
 final class TensorDecoder {
   private static final String[] ONNX_TYPES = {"UNDEFINED", "FLOAT", "UINT8", "INT8", "UINT16",
       "INT16", "INT32", "INT64", "STRING", "BOOL", "FLOAT16", "DOUBLE", "UINT32", "UINT64",
-      "COMPLEX64", "COMPLEX128", "BFLOAT16"};
+      "COMPLEX64", "COMPLEX128", "BFLOAT16", "FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2",
+      "FLOAT8E5M2FNUZ", "UINT4", "INT4", "FLOAT4E2M1"};
   private static final String SUPPORTED = "FLOAT, UINT8, INT8, INT32, INT64, BOOL";
 
   private final LoaderLimits limits;

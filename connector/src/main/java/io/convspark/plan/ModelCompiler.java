@@ -36,8 +36,10 @@ public final class ModelCompiler {
     Map<String, Integer> before = g.opCounts();
     checkSupported(g, "");
     fixInputShape(g, inputHW);
-    Optimizer.freeze(g);
+    Optimizer.freeze(g, limits);
+    WeightChecks.check(g);
     Optimizer.fuse(g);
+    WeightChecks.check(g); // fusion multiplies parameters: finite inputs can overflow
     checkSupported(g, " after constant folding");
     for (String out : g.outputs()) {
       if (g.isConstant(out)) {
@@ -61,8 +63,9 @@ public final class ModelCompiler {
       if (s == null || !s.isKnown()) {
         Node p = g.producer(e.getKey());
         throw new ModelException("cannot compile model: the shape of '" + e.getKey() + "'"
-            + (p == null ? "" : " (output of " + p.describe() + ")") + " could not be inferred;"
-            + " give the input size if the model's dimensions are dynamic");
+            + (p == null ? "" : " (output of " + p.describe(g.opset()) + ")")
+            + " could not be inferred; give the input size if the model's dimensions are"
+            + " dynamic");
       }
       size[e.getValue()] = s.elementCount() / Math.max(1, s.rank() == 0 ? 1 : s.dim(0));
     }
@@ -98,7 +101,8 @@ public final class ModelCompiler {
     for (Node n : g.nodes()) {
       boolean ok = n.domain().isEmpty() || n.domain().equals("ai.onnx");
       if (!ok || !SUPPORTED.contains(n.opType()) && !isFoldable(n, when)) {
-        bad.add(n.describe() + (n.domain().isEmpty() ? "" : " domain '" + n.domain() + "'"));
+        bad.add("node '" + n.name() + "' (" + n.opType() + "), domain "
+            + (n.domain().isEmpty() ? "ai.onnx" : n.domain()) + ", opset " + g.opset());
       }
     }
     if (!bad.isEmpty()) {

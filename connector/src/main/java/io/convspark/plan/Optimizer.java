@@ -19,8 +19,13 @@ public final class Optimizer {
   private Optimizer() {}
 
   public static void freeze(Graph g) {
+    freeze(g, CompileLimits.DEFAULT);
+  }
+
+  /** Freezes with the folding cap of {@code limits}. */
+  public static void freeze(Graph g, CompileLimits limits) {
     List<Pass> freeze = List.of(new ShapeInference(), new EliminateIdentity(),
-        new ConstantFolding());
+        new ConstantFolding(limits.maxFoldedElements()));
     fixpoint(g, freeze);
   }
 

@@ -11,24 +11,36 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Reference evaluation of the small shape-arithmetic ops that exporters emit. */
+/**
+ * Reference evaluation of the small shape-arithmetic ops that exporters emit. Every result that
+ * needs new storage is sized and checked against the folding cap before it is allocated.
+ */
 final class ConstantEvaluator {
   private ConstantEvaluator() {}
 
-  /** Returns the folded output, or null when the node is not evaluated here. */
-  static Tensor evaluate(Graph g, Node n) {
+  /**
+   * Returns the folded output, or null when the node is not evaluated here.
+   *
+   * @param cap most elements a new folded constant may have (CompileLimits.maxFoldedElements)
+   */
+  static Tensor evaluate(Graph g, Node n, long cap) {
     Tensor x = n.hasInput(0) ? g.constant(n.input(0)) : null;
     switch (n.opType()) {
       case "Identity":
         return x;
       case "Cast":
+        checkedCount(g, n, x.dims(), cap);
         return cast(g, n, x);
       case "Gather":
-        return gather(g, n, x, g.constant(n.input(1)));
+        return gather(g, n, x, g.constant(n.input(1)), cap);
       case "Slice":
-        return slice(g, n, x);
+        return slice(g, n, x, cap);
       case "Concat":
-        return concat(g, n);
+        return concat(g, n, cap);
+      case "Expand":
+        return expand(g, n, x, g.constant(n.input(1)), cap);
+      case "Tile":
+        return tile(g, n, x, g.constant(n.input(1)), cap);
       case "Unsqueeze":
         return unsqueeze(g, n, x);
       case "Squeeze":
@@ -36,7 +48,7 @@ final class ConstantEvaluator {
       case "Reshape":
         return reshaped(x, Reshapes.resolve(g, n, x.shape(), g.constant(n.input(1))).dims());
       case "Flatten": {
-        int axis = OnnxAttributes.axis(n, n.intAttr("axis", 1), x.rank() + 1);
+        int axis = OnnxAttributes.axis(g, n, n.intAttr("axis", 1), x.rank() + 1);
         long a = 1;
         for (int i = 0; i < axis; i++) {
           a *= x.dim(i);
@@ -45,10 +57,7 @@ final class ConstantEvaluator {
       }
       case "ConstantOfShape": {
         long[] dims = x.longs();
-        long count = Shape.elementCount(dims);
-        if (count > 1 << 24) {
-          return null;
-        }
+        int count = checkedCount(g, n, dims, cap);
         var v = n.attribute("value");
         Tensor value = v == null ? Tensor.scalarFloat(0f) : v.t();
         if (value.isFloat()) {
@@ -67,10 +76,13 @@ final class ConstantEvaluator {
         if (delta == 0) {
           throw Geometry.fail(g, n, "delta is 0, it must be non-zero");
         }
-        long count = Math.max(0, (long) Math.ceil((limit - start) / delta));
-        if (count > 1 << 24) {
-          return null;
+        double steps = Math.ceil((limit - start) / delta);
+        if (!(steps <= cap)) { // also NaN, from infinite bounds
+          throw Geometry.fail(g, n, "folding would create " + steps + " elements (start "
+              + start + ", limit " + limit + ", delta " + delta + "), more than the limit of "
+              + cap + " (CompileLimits.maxFoldedElements)");
         }
+        long count = Math.max(0, (long) steps);
         if (x.isFloat()) {
           float[] f = new float[(int) count];
           for (int i = 0; i < count; i++) {
@@ -85,13 +97,114 @@ final class ConstantEvaluator {
         return Tensor.ofLongs(x.type(), new long[] {count}, l);
       }
       case "Add": case "Sub": case "Mul": case "Div":
-        return binary(g, n, x, g.constant(n.input(1)));
+        return binary(g, n, x, g.constant(n.input(1)), cap);
       case "Sqrt": case "Floor": case "Ceil": case "Neg":
+        checkedCount(g, n, x.dims(), cap);
         return unary(n, x);
       case "Transpose":
+        checkedCount(g, n, x.dims(), cap);
         return transpose(n, x);
       default:
         return null;
+    }
+  }
+
+  /**
+   * The element count of a folded result of {@code dims}, failing with the node, the requested
+   * size and the cap before anything is allocated.
+   */
+  static int checkedCount(Graph g, Node n, long[] dims, long cap) {
+    for (int i = 0; i < dims.length; i++) {
+      if (dims[i] < 0) {
+        throw Geometry.fail(g, n, "folding would create a tensor of shape "
+            + Arrays.toString(dims) + ", whose dimension " + i + " is negative");
+      }
+    }
+    long count;
+    try {
+      count = Shape.elementCount(dims);
+    } catch (ArithmeticException e) {
+      throw Geometry.fail(g, n, "folding would create more than 2^63 - 1 elements (shape "
+          + Arrays.toString(dims) + "), more than the limit of " + cap
+          + " (CompileLimits.maxFoldedElements)");
+    }
+    if (count > cap) {
+      throw Geometry.fail(g, n, "folding would create " + count + " elements (shape "
+          + Arrays.toString(dims) + "), more than the limit of " + cap
+          + " (CompileLimits.maxFoldedElements)");
+    }
+    return (int) count;
+  }
+
+  /** Expand: numpy broadcasting of x against the requested shape. */
+  private static Tensor expand(Graph g, Node n, Tensor x, Tensor shape, long cap) {
+    long[] target = shape.longs();
+    for (int i = 0; i < target.length; i++) {
+      if (target[i] < 0) {
+        throw Geometry.fail(g, n, "shape " + Arrays.toString(target) + " has negative entry "
+            + target[i] + " at index " + i + ", entries must be zero or positive");
+      }
+    }
+    long[] out = ShapeInference.broadcast(g, n, x.shape(), Shape.of(target)).dims();
+    int total = checkedCount(g, n, out, cap);
+    long[] xs = bstrides(x.dims(), out.length);
+    int[] src = new int[total];
+    long[] idx = new long[out.length];
+    for (int p = 0; p < total; p++) {
+      long off = 0;
+      for (int d = 0; d < out.length; d++) {
+        off += idx[d] * xs[d];
+      }
+      src[p] = (int) off;
+      advance(idx, out);
+    }
+    return pick(x, out, src);
+  }
+
+  /** Tile: x repeated repeats[i] times along each axis i. */
+  private static Tensor tile(Graph g, Node n, Tensor x, Tensor repeats, long cap) {
+    long[] r = repeats.longs();
+    if (r.length != x.rank()) {
+      throw Geometry.fail(g, n, "repeats " + Arrays.toString(r) + " has " + r.length
+          + " entries, the input has rank " + x.rank() + "; they must be equal");
+    }
+    long[] dims = x.dims();
+    long[] out = new long[dims.length];
+    for (int i = 0; i < dims.length; i++) {
+      if (r[i] < 0) {
+        throw Geometry.fail(g, n, "repeats " + Arrays.toString(r) + " has negative entry "
+            + r[i] + " at index " + i + ", repeats must be zero or positive");
+      }
+      try {
+        out[i] = Math.multiplyExact(dims[i], r[i]);
+      } catch (ArithmeticException e) {
+        throw Geometry.fail(g, n, "folding would create more than 2^63 - 1 elements (input "
+            + Arrays.toString(dims) + " repeated " + Arrays.toString(r) + "), more than the"
+            + " limit of " + cap + " (CompileLimits.maxFoldedElements)");
+      }
+    }
+    int total = checkedCount(g, n, out, cap);
+    long[] xs = strides(dims);
+    int[] src = new int[total];
+    long[] idx = new long[out.length];
+    for (int p = 0; p < total; p++) {
+      long off = 0;
+      for (int d = 0; d < out.length; d++) {
+        off += (idx[d] % dims[d]) * xs[d];
+      }
+      src[p] = (int) off;
+      advance(idx, out);
+    }
+    return pick(x, out, src);
+  }
+
+  /** Steps a row-major multi-index over {@code dims}. */
+  private static void advance(long[] idx, long[] dims) {
+    for (int d = dims.length - 1; d >= 0; d--) {
+      if (++idx[d] < dims[d]) {
+        return;
+      }
+      idx[d] = 0;
     }
   }
 
@@ -148,8 +261,8 @@ final class ConstantEvaluator {
     return Tensor.ofLongs(x.type(), dims, l);
   }
 
-  private static Tensor gather(Graph g, Node n, Tensor data, Tensor idx) {
-    int axis = OnnxAttributes.axis(n, n.intAttr("axis", 0), data.rank());
+  private static Tensor gather(Graph g, Node n, Tensor data, Tensor idx, long cap) {
+    int axis = OnnxAttributes.axis(g, n, n.intAttr("axis", 0), data.rank());
     long[] dd = data.dims();
     long[] id = idx.dims();
     long[] out = new long[dd.length - 1 + id.length];
@@ -172,7 +285,7 @@ final class ConstantEvaluator {
       inner *= dd[i];
     }
     int count = (int) idx.size();
-    int[] src = new int[(int) (outer * count * inner)];
+    int[] src = new int[checkedCount(g, n, out, cap)];
     int p = 0;
     for (long o = 0; o < outer; o++) {
       for (int j = 0; j < count; j++) {
@@ -201,7 +314,7 @@ final class ConstantEvaluator {
         : n.intsAttr(attr, null);
   }
 
-  private static Tensor slice(Graph g, Node n, Tensor x) {
+  private static Tensor slice(Graph g, Node n, Tensor x, long cap) {
     long[] starts = ints(g, n, 1, "starts");
     long[] ends = ints(g, n, 2, "ends");
     long[] axes = ints(g, n, 3, "axes");
@@ -212,7 +325,7 @@ final class ConstantEvaluator {
     long[] out = dims.clone();
     Arrays.fill(step, 1);
     for (int i = 0; i < starts.length; i++) {
-      int a = OnnxAttributes.axis(n, axes == null ? i : axes[i], dims.length);
+      int a = OnnxAttributes.axis(g, n, axes == null ? i : axes[i], dims.length);
       long st = steps == null ? 1 : steps[i];
       if (st == 0) {
         throw Geometry.fail(g, n, "step 0 on axis " + a + ", steps must be non-zero");
@@ -233,8 +346,8 @@ final class ConstantEvaluator {
       step[a] = st;
     }
     long[] xs = strides(dims);
-    long total = Shape.elementCount(out);
-    int[] src = new int[(int) total];
+    int total = checkedCount(g, n, out, cap);
+    int[] src = new int[total];
     long[] idx = new long[out.length];
     for (int p = 0; p < total; p++) {
       long off = 0;
@@ -252,17 +365,21 @@ final class ConstantEvaluator {
     return pick(x, out, src);
   }
 
-  private static Tensor concat(Graph g, Node n) {
+  private static Tensor concat(Graph g, Node n, long cap) {
     List<Tensor> parts = new ArrayList<>();
     for (String in : n.inputs()) {
       parts.add(g.constant(in));
     }
     Tensor first = parts.get(0);
-    int axis = OnnxAttributes.axis(n, n.intAttr("axis", 0), first.rank());
+    int axis = OnnxAttributes.axis(g, n, n.intAttr("axis", 0), first.rank());
     long[] out = first.dims();
     out[axis] = 0;
     for (Tensor t : parts) {
-      out[axis] += t.dim(axis);
+      if (t.rank() != first.rank()) {
+        throw Geometry.fail(g, n, "inputs of ranks " + first.rank() + " and " + t.rank()
+            + " cannot be concatenated, ranks must be equal");
+      }
+      out[axis] = Math.addExact(out[axis], t.dim(axis));
     }
     long outer = 1;
     for (int i = 0; i < axis; i++) {
@@ -273,7 +390,7 @@ final class ConstantEvaluator {
       inner *= out[i];
     }
     boolean floats = first.isFloat();
-    int total = (int) Shape.elementCount(out);
+    int total = checkedCount(g, n, out, cap);
     float[] f = floats ? new float[total] : null;
     long[] l = floats ? null : new long[total];
     int p = 0;
@@ -299,7 +416,7 @@ final class ConstantEvaluator {
     int rank = x.rank() + axes.length;
     boolean[] inserted = new boolean[rank];
     for (long a : axes) {
-      inserted[OnnxAttributes.axis(n, a, rank)] = true;
+      inserted[OnnxAttributes.axis(g, n, a, rank)] = true;
     }
     long[] out = new long[rank];
     int k = 0;
@@ -319,7 +436,7 @@ final class ConstantEvaluator {
       }
     } else {
       for (long a : axes) {
-        int ax = OnnxAttributes.axis(n, a, x.rank());
+        int ax = OnnxAttributes.axis(g, n, a, x.rank());
         if (x.dim(ax) != 1) {
           throw Geometry.fail(g, n, "cannot squeeze axis " + ax + " of size " + x.dim(ax)
               + ", only size-1 axes can be squeezed");
@@ -336,10 +453,10 @@ final class ConstantEvaluator {
     return reshaped(x, out.stream().mapToLong(Long::longValue).toArray());
   }
 
-  private static Tensor binary(Graph g, Node n, Tensor a, Tensor b) {
+  private static Tensor binary(Graph g, Node n, Tensor a, Tensor b, long cap) {
     Shape s = ShapeInference.broadcast(g, n, a.shape(), b.shape());
     long[] out = s.dims();
-    int total = (int) s.elementCount();
+    int total = checkedCount(g, n, out, cap);
     long[] as = bstrides(a.dims(), out.length);
     long[] bs = bstrides(b.dims(), out.length);
     boolean floats = a.isFloat() || b.isFloat();

@@ -1,5 +1,7 @@
 package io.convspark.graph.pass;
 
+import io.convspark.ModelException;
+import io.convspark.graph.Geometry;
 import io.convspark.graph.Graph;
 import io.convspark.graph.Node;
 import io.convspark.graph.Shape;
@@ -14,9 +16,23 @@ import java.util.Set;
 public final class ConstantFolding implements Pass {
   static final Set<String> FOLDABLE = Set.of("Identity", "Cast", "Gather", "Slice", "Concat",
       "Unsqueeze", "Squeeze", "Reshape", "Flatten", "ConstantOfShape", "Add", "Sub", "Mul", "Div",
-      "Sqrt", "Shape", "Floor", "Ceil", "Neg", "Range", "Transpose");
-  /** Folding a huge constant would only trade model bytes for arena bytes; leave those. */
-  private static final long MAX_FOLDED_ELEMENTS = 1 << 24;
+      "Sqrt", "Shape", "Floor", "Ceil", "Neg", "Range", "Transpose", "Expand", "Tile");
+  /** CompileLimits.DEFAULT_MAX_FOLDED_ELEMENTS, for callers without limits. */
+  private static final long DEFAULT_MAX_FOLDED_ELEMENTS = 1L << 24;
+
+  private final long maxFoldedElements;
+
+  public ConstantFolding() {
+    this(DEFAULT_MAX_FOLDED_ELEMENTS);
+  }
+
+  /**
+   * @param maxFoldedElements most elements one folded constant may have; a node whose result
+   *     would be larger is rejected, naming the requested size, before anything is allocated
+   */
+  public ConstantFolding(long maxFoldedElements) {
+    this.maxFoldedElements = maxFoldedElements;
+  }
 
   /** Ops that folding can evaluate (when their inputs are constants). */
   public static boolean isFoldable(String opType) {
@@ -45,7 +61,7 @@ public final class ConstantFolding implements Pass {
     return changed;
   }
 
-  private static Tensor tryFold(Graph g, Node n) {
+  private Tensor tryFold(Graph g, Node n) {
     if (n.opType().equals("Shape")) {
       Shape s = g.shape(n.input(0));
       if (s == null || !s.isKnown()) {
@@ -61,8 +77,13 @@ public final class ConstantFolding implements Pass {
         return null;
       }
     }
-    Tensor out = ConstantEvaluator.evaluate(g, n);
-    return out != null && out.size() <= MAX_FOLDED_ELEMENTS ? out : null;
+    try {
+      return ConstantEvaluator.evaluate(g, n, maxFoldedElements);
+    } catch (ModelException e) {
+      throw e;
+    } catch (RuntimeException e) { // malformed inputs (missing, wrong type): name the node
+      throw Geometry.fail(g, n, "cannot fold its constant inputs: " + e);
+    }
   }
 
   private static long clampAxis(long a, int rank) {

@@ -71,7 +71,11 @@ public final class ShapeInference implements Pass {
         return x.rank() == 4 ? Shape.of(x.dim(0), x.dim(1), 1, 1) : null;
       case "Gemm": {
         Shape b = in(g, n, 1);
-        if (b == null || x.rank() != 2 || b.rank() != 2) {
+        if (b != null && b.rank() != 2) { // ONNX Gemm is 2-D only: no later pass can fix it
+          throw Geometry.fail(g, n, "B '" + n.input(1) + "' has shape " + b + " (rank "
+              + b.rank() + "); B must be a 2-D float constant");
+        }
+        if (b == null || x.rank() != 2) {
           return null;
         }
         long m = n.intAttr("transA", 0) != 0 ? x.dim(1) : x.dim(0);
@@ -83,10 +87,14 @@ public final class ShapeInference implements Pass {
         if (b == null || x.rank() != 2 || b.rank() != 2) {
           return null;
         }
+        if (x.dim(1) >= 0 && b.dim(0) >= 0 && x.dim(1) != b.dim(0)) {
+          throw Geometry.fail(g, n, "B '" + n.input(1) + "' " + b + " does not match A '"
+              + n.input(0) + "' " + x + ", inner dimensions must agree");
+        }
         return Shape.of(x.dim(0), b.dim(1));
       }
       case "Flatten": {
-        int axis = OnnxAttributes.axis(n, n.intAttr("axis", 1), x.rank() + 1);
+        int axis = OnnxAttributes.axis(g, n, n.intAttr("axis", 1), x.rank() + 1);
         long a = 1;
         long b = 1;
         for (int i = 0; i < x.rank(); i++) {
@@ -107,7 +115,7 @@ public final class ShapeInference implements Pass {
       }
       case "Concat": {
         long[] dims = x.dims();
-        int axis = OnnxAttributes.axis(n, n.intAttr("axis", 0), x.rank());
+        int axis = OnnxAttributes.axis(g, n, n.intAttr("axis", 0), x.rank());
         long sum = 0;
         for (int i = 0; i < n.inputs().size(); i++) {
           Shape s = in(g, n, i);
@@ -141,7 +149,7 @@ public final class ShapeInference implements Pass {
         long[] dims = x.dims();
         boolean[] reduced = new boolean[dims.length];
         for (long a : axes) {
-          reduced[OnnxAttributes.axis(n, a, dims.length)] = true;
+          reduced[OnnxAttributes.axis(g, n, a, dims.length)] = true;
         }
         java.util.List<Long> out = new java.util.ArrayList<>();
         for (int i = 0; i < dims.length; i++) {
