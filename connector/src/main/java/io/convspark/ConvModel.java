@@ -131,6 +131,11 @@ public final class ConvModel {
     return compile(g, null);
   }
 
+  /** Reads a compiled model written by {@link #toCompiledChunks(int)}: any size. */
+  public static ConvModel fromCompiled(byte[][] chunks) {
+    return compile(CsmFormat.read(chunks), null);
+  }
+
   private static ConvModel compile(Graph g, int[] inputHW) {
     return compile(g, inputHW, CompileLimits.DEFAULT);
   }
@@ -149,6 +154,11 @@ public final class ConvModel {
   /** The compact compiled form: what Spark broadcasts, and a .csm file's content. */
   public byte[] toCompiledBytes() {
     return CsmFormat.write(compiled.graph());
+  }
+
+  /** The compiled form in chunks of {@code chunkBytes}, for models of 2 GiB and more. */
+  public byte[][] toCompiledChunks(int chunkBytes) {
+    return CsmFormat.writeChunks(compiled.graph(), chunkBytes);
   }
 
   public void saveCompiled(Path path) {

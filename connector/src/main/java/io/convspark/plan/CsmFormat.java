@@ -7,7 +7,6 @@ import io.convspark.graph.Graph;
 import io.convspark.graph.Node;
 import io.convspark.graph.Shape;
 import io.convspark.graph.Tensor;
-import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,8 +31,26 @@ public final class CsmFormat {
 
   private CsmFormat() {}
 
+  /** Bytes per chunk when converting tensors, a multiple of 8 (float and int64). */
+  private static final int BLOCK = 1 << 20;
+
+  /**
+   * The whole model in one array.
+   *
+   * @throws ModelException if it is 2 GiB or more; use {@link #writeChunks(Graph, int)}
+   */
   public static byte[] write(Graph g) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    byte[][] chunks = writeChunks(g, Integer.MAX_VALUE - 8);
+    if (chunks.length > 1) {
+      throw new ModelException("cannot write compiled model '" + g.name() + "' as one array: it"
+          + " is over " + (Integer.MAX_VALUE - 8) + " bytes; write it in chunks");
+    }
+    return chunks[0];
+  }
+
+  /** The model in chunks of {@code chunkBytes} (the last may be shorter): any size. */
+  public static byte[][] writeChunks(Graph g, int chunkBytes) {
+    ChunkedOutput bytes = new ChunkedOutput(chunkBytes);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.write(MAGIC);
       out.writeInt(VERSION);
@@ -68,11 +85,16 @@ public final class CsmFormat {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return bytes.toByteArray();
+    return bytes.chunks();
   }
 
   public static Graph read(byte[] data) {
-    Reader r = new Reader(data);
+    return read(new byte[][] {data});
+  }
+
+  /** Reads what {@link #writeChunks} wrote, whatever the chunk size. */
+  public static Graph read(byte[][] chunks) {
+    Reader r = new Reader(chunks);
     try {
       for (byte b : MAGIC) {
         if (r.u8() != b) {
@@ -147,13 +169,20 @@ public final class CsmFormat {
     out.writeByte(t.type().onnxCode());
     writeDims(out, t.dims());
     int n = (int) t.size();
-    ByteBuffer b = ByteBuffer.allocate(n * (t.isFloat() ? 4 : 8)).order(ByteOrder.LITTLE_ENDIAN);
-    if (t.isFloat()) {
-      b.asFloatBuffer().put(t.floats());
-    } else {
-      b.asLongBuffer().put(t.longs());
+    int width = t.isFloat() ? 4 : 8;
+    ByteBuffer b = ByteBuffer.allocate(Math.min(BLOCK, Math.max(8, n * width)))
+        .order(ByteOrder.LITTLE_ENDIAN);
+    for (int done = 0; done < n; ) {
+      int count = Math.min(n - done, b.capacity() / width);
+      b.clear();
+      if (t.isFloat()) {
+        b.asFloatBuffer().put(t.floats(), done, count);
+      } else {
+        b.asLongBuffer().put(t.longs(), done, count);
+      }
+      out.write(b.array(), 0, count * width);
+      done += count;
     }
-    out.write(b.array());
   }
 
   private static void writeAttribute(DataOutputStream out, Attribute a) throws IOException {
@@ -178,17 +207,17 @@ public final class CsmFormat {
 
   /** Bounds-checked reader: a count is refused if the bytes left cannot hold it. */
   private static final class Reader {
-    private final ByteBuffer b;
+    private final ChunkedInput b;
 
-    Reader(byte[] data) {
-      b = ByteBuffer.wrap(data);
+    Reader(byte[][] chunks) {
+      b = new ChunkedInput(chunks);
     }
 
-    int pos() {
+    long pos() {
       return b.position();
     }
 
-    int remaining() {
+    long remaining() {
       return b.remaining();
     }
 
@@ -221,7 +250,7 @@ public final class CsmFormat {
             + " bytes at byte " + (b.position() - 2) + " exceeds the bytes left");
       }
       byte[] s = new byte[len];
-      b.get(s);
+      b.get(s, 0, len);
       return new String(s, StandardCharsets.UTF_8);
     }
 
@@ -253,21 +282,27 @@ public final class CsmFormat {
       long n = Shape.elementCount(dims);
       boolean isFloat = type == DataType.FLOAT || type == DataType.DOUBLE
           || type == DataType.FLOAT16;
-      long bytes = n * (isFloat ? 4 : 8);
-      if (bytes > b.remaining()) {
+      int width = isFloat ? 4 : 8;
+      if (n > Integer.MAX_VALUE - 8 || n * width > b.remaining()) {
         throw new ModelException("cannot read compiled model: tensor of " + n + " elements"
-            + " needs " + bytes + " bytes, " + b.remaining() + " are left");
+            + " needs " + n * width + " bytes, " + b.remaining() + " are left");
       }
-      ByteBuffer slice = b.slice().order(ByteOrder.LITTLE_ENDIAN);
-      b.position(b.position() + (int) bytes);
-      if (isFloat) {
-        float[] f = new float[(int) n];
-        slice.asFloatBuffer().get(f);
-        return Tensor.ofFloats(dims, f);
+      float[] f = isFloat ? new float[(int) n] : null;
+      long[] l = isFloat ? null : new long[(int) n];
+      byte[] block = new byte[(int) Math.min(BLOCK, Math.max(8, n * width))];
+      ByteBuffer view = ByteBuffer.wrap(block).order(ByteOrder.LITTLE_ENDIAN);
+      for (int done = 0; done < n; ) {
+        int count = (int) Math.min(n - done, block.length / width);
+        b.get(block, 0, count * width);
+        view.clear();
+        if (isFloat) {
+          view.asFloatBuffer().get(f, done, count);
+        } else {
+          view.asLongBuffer().get(l, done, count);
+        }
+        done += count;
       }
-      long[] l = new long[(int) n];
-      slice.asLongBuffer().get(l);
-      return Tensor.ofLongs(type, dims, l);
+      return isFloat ? Tensor.ofFloats(dims, f) : Tensor.ofLongs(type, dims, l);
     }
 
     Attribute attribute() {

@@ -17,11 +17,11 @@ public final class ExecutorModels {
   private ExecutorModels() {}
 
   /** The cached model; {@code onLoad} runs only in the call that deserialized it. */
-  static ConvModel get(String hash, Supplier<byte[]> bytes, Runnable onLoad) {
+  static ConvModel get(String hash, Supplier<byte[][]> chunks, Runnable onLoad) {
     return MODELS.computeIfAbsent(hash, h -> {
       DESERIALIZATIONS.incrementAndGet();
       onLoad.run();
-      return ConvModel.fromCompiled(bytes.get());
+      return ConvModel.fromCompiled(chunks.get());
     });
   }
 

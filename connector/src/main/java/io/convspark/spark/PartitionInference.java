@@ -16,7 +16,7 @@ import org.apache.spark.sql.Row;
  */
 final class PartitionInference implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
-  private final Broadcast<byte[]> model;
+  private final Broadcast<byte[][]> model;
   private final String hash;
   private final InferenceSettings settings;
   private final InputKind kind;
@@ -25,7 +25,7 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
   private final int classes;
   private final InferenceMetrics metrics;
 
-  PartitionInference(Broadcast<byte[]> model, String hash, InferenceSettings settings,
+  PartitionInference(Broadcast<byte[][]> model, String hash, InferenceSettings settings,
       InputKind kind, int inputIndex, boolean softmaxed, int classes, InferenceMetrics metrics) {
     this.metrics = metrics;
     this.model = model;

@@ -62,11 +62,11 @@ final class SparkInference {
     int inputIndex = inputIndex(in, s.inputCol());
     InputKind kind = kindOf(in, s);
     StructType out = outputSchema(in, s);
-    byte[] bytes = model.toCompiledBytes();
+    byte[][] bytes = model.toCompiledChunks(chunkBytes(df.sparkSession()));
     String hash = sha256(bytes);
     boolean softmaxed = endsInSoftmax(model);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
-    Broadcast<byte[]> broadcast = jsc.broadcast(bytes);
+    Broadcast<byte[][]> broadcast = jsc.broadcast(bytes);
     InferenceMetrics metrics = new InferenceMetrics(df.sparkSession().sparkContext());
     PartitionInference fn = new PartitionInference(broadcast, hash, s, kind, inputIndex,
         softmaxed, model.compiled().outputSize(s.outputIndex()), metrics);
@@ -96,9 +96,32 @@ final class SparkInference {
     return p != null && p.opType().equals("Softmax");
   }
 
-  static String sha256(byte[] bytes) {
+  /** Chunk size of the broadcast model: a byte[] holds < 2 GiB (SPARK-3721). */
+  static final String CHUNK_CONF = "spark.convspark.broadcastChunkBytes";
+  static final int DEFAULT_CHUNK_BYTES = 64 << 20;
+
+  private static int chunkBytes(org.apache.spark.sql.SparkSession spark) {
+    String v = spark.sparkContext().getConf().get(CHUNK_CONF,
+        Integer.toString(DEFAULT_CHUNK_BYTES));
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      int n = Integer.parseInt(v.trim());
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("cannot use " + CHUNK_CONF + "=" + v
+        + ": a positive number of bytes below 2^31 is required");
+  }
+
+  static String sha256(byte[][] chunks) {
+    try {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      for (byte[] c : chunks) {
+        d.update(c);
+      }
+      return HexFormat.of().formatHex(d.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
