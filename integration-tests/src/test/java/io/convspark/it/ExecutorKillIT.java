@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +26,7 @@ class ExecutorKillIT {
   private static final int IMAGES = 3000;
 
   @Test
+  @DisplayName("R2 an executor JVM dies mid-stage: recomputed elsewhere, same output (and R1)")
   void killedExecutorChangesNothingInTheOutput() throws Exception {
     Path jar = Path.of(System.getProperty("it.shaded.jar"));
     try (LocalCluster cluster = new LocalCluster(2)) {
