@@ -9,25 +9,39 @@ package io.convspark.image;
 public final class ImageException extends Exception {
   private static final long serialVersionUID = 1L;
 
-  /** Why the image was refused. Stable names: the connector writes them into error columns. */
+  /**
+   * Why a row was refused. Stable names (the vocabulary of docs/hostile-inputs.md section 2.2):
+   * the connector writes them into the error column's {@code code}.
+   */
   public enum Code {
-    /** The bytes (or the image struct's data) are null. */
+    /** The bytes, the image struct, its {@code data}, or an array element are null. */
     NULL_INPUT,
     /** Zero bytes. */
-    EMPTY,
-    /** A supported format whose bytes stop early (signature, header or pixel data cut off). */
-    TRUNCATED,
+    EMPTY_INPUT,
+    /**
+     * Not a format we decode: no JPEG/PNG/GIF/BMP signature (text, HTML, PDF, a model file,
+     * random bytes) or a recognised image format without a reader (TIFF, WebP, HEIF/AVIF,
+     * JPEG 2000, PSD).
+     */
+    UNSUPPORTED_FORMAT,
     /** A supported format whose bytes are inconsistent; the decoder refused or threw. */
     CORRUPT,
-    /** No known image signature: text, HTML, random bytes, a model file. */
-    NOT_AN_IMAGE,
-    /** A recognised image we do not decode (TIFF, WebP, HEIF/AVIF, JPEG 2000, PSD) or a
-     * colour model we cannot convert (CMYK/YCCK JPEG). */
-    UNSUPPORTED_FORMAT,
-    /** Over {@code maxPixels}, over {@code maxDecodedToFileRatio}, or out of memory decoding. */
-    TOO_LARGE,
-    /** A Spark image struct whose fields disagree (sizes, channels, mode, data length). */
-    BAD_STRUCT
+    /** A supported format whose bytes stop early (signature, header or pixel data cut off). */
+    TRUNCATED,
+    /**
+     * Decided from the header, before pixels are allocated: more than {@code maxPixels}, a
+     * decoded size over {@code maxDecodedToFileRatio} times the file, or a raster larger than
+     * a Java array can hold.
+     */
+    IMAGE_TOO_LARGE,
+    /** A colour model we do not convert: CMYK/YCCK JPEG, Lab, non-integer samples. */
+    UNSUPPORTED_COLOR_MODEL,
+    /** A Spark image struct whose fields are null or disagree (sizes, channels, mode). */
+    INVALID_IMAGE_STRUCT,
+    /** Data length or tensor shape differs from what the header or the model declares. */
+    SHAPE_MISMATCH,
+    /** A tensor input holding NaN or an infinity (the row is flagged, not run). */
+    NON_FINITE_INPUT
   }
 
   private final Code code;

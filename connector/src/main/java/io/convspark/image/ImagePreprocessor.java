@@ -24,12 +24,14 @@ import java.util.Objects;
  * ({@code v >> 8}); 1/2/4-bit and packed samples scale to {@code round(v * 255 / max)};
  * palettes are looked up; a 1-channel model gets ITU-R 601 luma with PIL's integer rounding;
  * no ICC colour management. CMYK/YCCK JPEGs (which the JDK cannot read) are
- * UNSUPPORTED_FORMAT. EXIF orientation is applied for JPEG only; malformed EXIF is ignored.
+ * UNSUPPORTED_COLOR_MODEL. EXIF orientation is applied for JPEG only; malformed EXIF is
+ * ignored.
  *
- * <p>Errors: decoder {@code IOException}s become TRUNCATED (data ended early) or CORRUPT;
- * {@code OutOfMemoryError} while decoding becomes TOO_LARGE; any other {@code RuntimeException}
- * or {@code Error} from the decoder becomes CORRUPT, except other {@code VirtualMachineError}s
- * and {@code LinkageError}s, which propagate (a broken JVM or class path, not a bad image).
+ * <p>Errors: the size limits are checked from the header before any pixel is allocated
+ * (IMAGE_TOO_LARGE); decoder {@code IOException}s become TRUNCATED (data ended early) or
+ * CORRUPT; any other {@code RuntimeException} from the decoder becomes CORRUPT. {@code Error}s
+ * are never caught: an {@code OutOfMemoryError} or {@code StackOverflowError} fails the task
+ * (Spark retries it), it is not turned into a row error.
  *
  * <p>Results are bit-for-bit reproducible for the same input and options.
  */
@@ -73,7 +75,7 @@ public final class ImagePreprocessor {
     }
     Objects.checkFromIndexSize(off, len, data.length);
     if (len == 0) {
-      throw new ImageException(Code.EMPTY, "input", "cannot decode image: 0 bytes");
+      throw new ImageException(Code.EMPTY_INPUT, "input", "cannot decode image: 0 bytes");
     }
     ImageDecoding.Decoded d = ImageDecoding.decode(data, off, len, options.maxPixels(),
         options.maxDecodedToFileRatio());
@@ -88,9 +90,10 @@ public final class ImagePreprocessor {
    *
    * @param mode OpenCV type: {@link #CV_8UC1}, {@link #CV_8UC3} or {@link #CV_8UC4}, matching
    *     {@code nChannels}
-   * @throws ImageException NULL_INPUT if {@code data} is null; BAD_STRUCT if the sizes are not
-   *     positive, {@code nChannels} is not 1, 3 or 4, {@code mode} does not match it, or
-   *     {@code data.length != height * width * nChannels}; {@code dst} is then unchanged
+   * @throws ImageException NULL_INPUT if {@code data} is null; INVALID_IMAGE_STRUCT if the
+   *     sizes are not positive, {@code nChannels} is not 1, 3 or 4, or {@code mode} does not
+   *     match it; SHAPE_MISMATCH if {@code data.length != height * width * nChannels};
+   *     {@code dst} is then unchanged
    * @throws IndexOutOfBoundsException if the output range is outside {@code dst}
    */
   public void fromImageStruct(int height, int width, int nChannels, int mode, byte[] data,
@@ -101,24 +104,27 @@ public final class ImagePreprocessor {
           "cannot read image struct: data is null");
     }
     if (height <= 0 || width <= 0) {
-      throw new ImageException(Code.BAD_STRUCT, "struct", "cannot read image struct: size "
+      throw new ImageException(Code.INVALID_IMAGE_STRUCT, "struct",
+          "cannot read image struct: size "
           + height + "x" + width + " (height x width), both must be positive (Spark writes -1 "
           + "for images it could not decode)");
     }
     int expectedMode = nChannels == 1 ? CV_8UC1 : nChannels == 3 ? CV_8UC3
         : nChannels == 4 ? CV_8UC4 : -1;
     if (expectedMode < 0) {
-      throw new ImageException(Code.BAD_STRUCT, "struct", "cannot read image struct: nChannels "
+      throw new ImageException(Code.INVALID_IMAGE_STRUCT, "struct",
+          "cannot read image struct: nChannels "
           + nChannels + ", expected one of [1, 3, 4]");
     }
     if (mode != expectedMode) {
-      throw new ImageException(Code.BAD_STRUCT, "struct", "cannot read image struct: mode "
+      throw new ImageException(Code.INVALID_IMAGE_STRUCT, "struct",
+          "cannot read image struct: mode "
           + mode + " with nChannels " + nChannels + ", expected mode " + expectedMode
           + " (OpenCV types CV_8UC1=0, CV_8UC3=16, CV_8UC4=24)");
     }
     long expected = (long) height * width * nChannels;
     if (data.length != expected) {
-      throw new ImageException(Code.BAD_STRUCT, "struct", "cannot read image struct: data has "
+      throw new ImageException(Code.SHAPE_MISMATCH, "struct", "cannot read image struct: data has "
           + data.length + " bytes, height x width x nChannels = " + height + "x" + width + "x"
           + nChannels + " = " + expected);
     }

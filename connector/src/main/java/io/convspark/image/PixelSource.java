@@ -80,7 +80,7 @@ final class PixelSource {
         width * nChannels, nChannels, offsets, null, null, null);
   }
 
-  /** A decoded image; UNSUPPORTED_FORMAT for colour spaces other than gray and RGB. */
+  /** A decoded image; UNSUPPORTED_COLOR_MODEL for colour spaces other than gray and RGB. */
   static PixelSource of(BufferedImage img, boolean grayOut) throws ImageException {
     Raster r = img.getRaster();
     ColorModel cm = img.getColorModel();
@@ -100,7 +100,7 @@ final class PixelSource {
     int colours = cm.getNumColorComponents();
     boolean gray = csType == ColorSpace.TYPE_GRAY && colours == 1;
     if (!gray && !(csType == ColorSpace.TYPE_RGB && colours == 3)) {
-      throw new ImageException(ImageException.Code.UNSUPPORTED_FORMAT, "convert",
+      throw new ImageException(ImageException.Code.UNSUPPORTED_COLOR_MODEL, "convert",
           "cannot convert image: colour space " + colourSpaceName(csType) + " with " + colours
               + " components, expected gray or RGB");
     }
@@ -133,14 +133,14 @@ final class PixelSource {
     int dt = db.getDataType();
     if (dt != DataBuffer.TYPE_BYTE && dt != DataBuffer.TYPE_USHORT && dt != DataBuffer.TYPE_INT
         && dt != DataBuffer.TYPE_SHORT) {
-      throw new ImageException(ImageException.Code.UNSUPPORTED_FORMAT, "convert",
+      throw new ImageException(ImageException.Code.UNSUPPORTED_COLOR_MODEL, "convert",
           "cannot convert image: raster data type " + dt + ", expected integer samples");
     }
     int[] max = new int[colours];
     for (int b = 0; b < colours; b++) {
       int bits = sm.getSampleSize(b);
       if (bits < 1 || bits > 16) {
-        throw new ImageException(ImageException.Code.UNSUPPORTED_FORMAT, "convert",
+        throw new ImageException(ImageException.Code.UNSUPPORTED_COLOR_MODEL, "convert",
             "cannot convert image: " + bits + " bits per sample, expected 1 to 16");
       }
       max[b] = (1 << bits) - 1;

@@ -25,8 +25,8 @@ final class ArrowInputBatch implements AutoCloseable {
   final IntVector channels;
   final IntVector mode;
   final Float4Vector tensor;
-  /** Values found in each row's tensor (more than the model's size stops at size + 1). */
-  final int[] tensorCount;
+  /** What each row's tensor held: value count (size + 1 for too many), nesting, nulls. */
+  final Tensors.Found[] tensorFound;
   final boolean[] rowNull;
 
   ArrowInputBatch(BufferAllocator allocator, InputKind kind, int index, int tensorSize,
@@ -41,7 +41,7 @@ final class ArrowInputBatch implements AutoCloseable {
     this.channels = struct ? new IntVector("nChannels", allocator) : null;
     this.mode = struct ? new IntVector("mode", allocator) : null;
     this.tensor = kind == InputKind.TENSOR ? new Float4Vector("tensor", allocator) : null;
-    this.tensorCount = new int[batch];
+    this.tensorFound = new Tensors.Found[batch];
     this.rowNull = new boolean[batch];
     List<FieldVector> vectors = new java.util.ArrayList<>();
     for (FieldVector v : new FieldVector[] {bytes, height, width, channels, mode, tensor}) {
@@ -96,7 +96,7 @@ final class ArrowInputBatch implements AutoCloseable {
           break;
         }
         default:
-          tensorCount[i] = Tensors.fillArrow(r.get(index), tensor, i * tensorSize, tensorSize);
+          tensorFound[i] = Tensors.fillArrow(r.get(index), tensor, i * tensorSize, tensorSize);
       }
     }
     root.setRowCount(n);

@@ -1,5 +1,6 @@
 package io.convspark.spark;
 
+import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.vector.Float4Vector;
 
@@ -8,69 +9,122 @@ final class Tensors {
   private Tensors() {}
 
   /**
-   * Writes the values of {@code value} at {@code dst[off..]}; returns how many it found,
-   * stopping at {@code size + 1} (too many) without writing past the run.
+   * What one row's array held, for the shape check in {@link RowConverter}.
+   *
+   * @param count values written, {@code size + 1} when there were more than {@code size}
+   * @param dims length of the first array met at each nesting depth (outermost first)
+   * @param ragged true when two arrays at one depth differ in length
+   * @param nullAt flat index of the first null element, or -1
+   * @param notNumeric true when a leaf is neither a number nor an array
    */
-  static int fillArrow(Object value, Float4Vector dst, int off, int size) {
-    int[] count = {0};
-    walk(value, dst, off, size, count);
-    return count[0];
+  record Found(int count, int[] dims, boolean ragged, int nullAt, boolean notNumeric) {
+    /** The nesting lengths as Spark shows them, e.g. [3][37][37]. */
+    String shape() {
+      StringBuilder sb = new StringBuilder();
+      for (int d : dims) {
+        sb.append('[').append(d).append(']');
+      }
+      return sb.toString();
+    }
   }
 
-  /** Returns false once more than {@code size} values were seen. */
-  private static boolean walk(Object v, Float4Vector dst, int off, int size, int[] count) {
-    // Spark's rows hold array<float> as ArraySeq.ofFloat: read its float[] without boxing.
-    if (v instanceof scala.collection.immutable.ArraySeq.ofFloat a) {
-      v = a.unsafeArray();
-    } else if (v instanceof scala.collection.mutable.ArraySeq.ofFloat a) {
-      v = a.array();
-    } else if (v instanceof scala.collection.immutable.ArraySeq.ofDouble a) {
-      v = a.unsafeArray();
-    } else if (v instanceof scala.collection.mutable.ArraySeq.ofDouble a) {
-      v = a.array();
+  /**
+   * Writes the values of {@code value} at {@code dst[off..]}, stopping at {@code size + 1}
+   * values (too many) or at the first null element, without writing past the run.
+   */
+  static Found fillArrow(Object value, Float4Vector dst, int off, int size) {
+    Walk w = new Walk(dst, off, size);
+    w.walk(value, 0);
+    return new Found(w.count, Arrays.copyOf(w.dims, w.depth), w.ragged, w.nullAt,
+        w.notNumeric);
+  }
+
+  private static final class Walk {
+    final Float4Vector dst;
+    final int off;
+    final int size;
+    int count;
+    int[] dims = new int[4];
+    int depth; // how many entries of dims are set
+    boolean ragged;
+    int nullAt = -1;
+    boolean notNumeric;
+
+    Walk(Float4Vector dst, int off, int size) {
+      this.dst = dst;
+      this.off = off;
+      this.size = size;
     }
-    if (v instanceof float[] f) {
-      for (float x : f) {
-        if (!put(x, dst, off, size, count)) {
-          return false;
-        }
+
+    /** Returns false to stop: too many values, a null element, or a non-number. */
+    boolean walk(Object v, int level) {
+      // Spark's rows hold array<float> as ArraySeq.ofFloat: read its float[] without boxing.
+      if (v instanceof scala.collection.immutable.ArraySeq.ofFloat a) {
+        v = a.unsafeArray();
+      } else if (v instanceof scala.collection.mutable.ArraySeq.ofFloat a) {
+        v = a.array();
+      } else if (v instanceof scala.collection.immutable.ArraySeq.ofDouble a) {
+        v = a.unsafeArray();
+      } else if (v instanceof scala.collection.mutable.ArraySeq.ofDouble a) {
+        v = a.array();
       }
-      return true;
-    }
-    if (v instanceof double[] d) {
-      for (double x : d) {
-        if (!put((float) x, dst, off, size, count)) {
-          return false;
+      if (v instanceof float[] f) {
+        length(level, f.length);
+        for (float x : f) {
+          if (!put(x)) {
+            return false;
+          }
         }
+        return true;
       }
-      return true;
-    }
-    Iterable<?> items = v instanceof scala.collection.Iterable<?> seq
-        ? scala.jdk.javaapi.CollectionConverters.asJava(seq)
-        : v instanceof List<?> list ? list : v instanceof Object[] arr ? List.of(arr) : null;
-    if (items == null) {
-      count[0] = size + 1; // not an array of numbers: reported as a shape error
-      return false;
-    }
-    for (Object o : items) {
-      boolean ok = o instanceof Number n ? put(n.floatValue(), dst, off, size, count)
-          : o != null && walk(o, dst, off, size, count);
-      if (!ok) {
-        if (o == null) {
-          count[0] = size + 1;
+      if (v instanceof double[] d) {
+        length(level, d.length);
+        for (double x : d) {
+          if (!put((float) x)) {
+            return false;
+          }
         }
+        return true;
+      }
+      List<?> items = v instanceof scala.collection.Seq<?> seq
+          ? scala.jdk.javaapi.CollectionConverters.asJava(seq)
+          : v instanceof List<?> list ? list : v instanceof Object[] arr ? Arrays.asList(arr)
+          : null;
+      if (items == null) {
+        notNumeric = true;
         return false;
       }
+      length(level, items.size()); // before the children: dims is outermost first
+      for (Object o : items) {
+        if (o == null) {
+          nullAt = count;
+          return false;
+        }
+        if (!(o instanceof Number x ? put(x.floatValue()) : walk(o, level + 1))) {
+          return false;
+        }
+      }
+      return true;
     }
-    return true;
-  }
 
-  private static boolean put(float x, Float4Vector dst, int off, int size, int[] count) {
-    if (count[0] >= size) {
-      count[0] = size + 1;
-      return false;
+    private void length(int level, int n) {
+      if (level < depth) {
+        ragged |= dims[level] != n;
+        return;
+      }
+      if (depth == dims.length) {
+        dims = Arrays.copyOf(dims, depth * 2);
+      }
+      dims[depth++] = n;
     }
-    dst.setSafe(off + count[0]++, x);
-    return true;
+
+    private boolean put(float x) {
+      if (count >= size) {
+        count = size + 1;
+        return false;
+      }
+      dst.setSafe(off + count++, x);
+      return true;
+    }
   }
 }

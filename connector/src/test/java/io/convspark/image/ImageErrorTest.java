@@ -56,23 +56,24 @@ class ImageErrorTest {
   void nullAndEmpty() {
     assertEquals(Code.NULL_INPUT, encoded(null).code());
     ImageException e = encoded(new byte[0]);
-    assertEquals(Code.EMPTY, e.code());
+    assertEquals(Code.EMPTY_INPUT, e.code());
     assertEquals("input", e.stage());
   }
 
   @Test
-  void textHtmlAndRandomBytesAreNotImages() {
-    assertEquals(Code.NOT_AN_IMAGE,
+  void textHtmlAndRandomBytesAreUnsupportedFormats() {
+    assertEquals(Code.UNSUPPORTED_FORMAT,
         encoded("hello, world\n".getBytes(StandardCharsets.UTF_8)).code());
-    assertEquals(Code.NOT_AN_IMAGE,
+    assertEquals(Code.UNSUPPORTED_FORMAT,
         encoded("<html><body>BM</body></html>".getBytes(StandardCharsets.UTF_8)).code());
     byte[] random = new byte[4096];
     new Random(20240601L).nextBytes(random);
     random[0] = 0x13;
     ImageException e = encoded(random);
-    assertEquals(Code.NOT_AN_IMAGE, e.code());
+    assertEquals(Code.UNSUPPORTED_FORMAT, e.code());
     assertTrue(e.getMessage().contains("13"), e.getMessage()); // shows the first bytes
-    assertEquals(Code.NOT_AN_IMAGE, encoded("BMxx".getBytes(StandardCharsets.US_ASCII)).code());
+    assertEquals(Code.UNSUPPORTED_FORMAT,
+        encoded("BMxx".getBytes(StandardCharsets.US_ASCII)).code());
   }
 
   @Test
@@ -126,18 +127,19 @@ class ImageErrorTest {
   void pngHeaderDeclaring100000x100000IsTooLargeWithoutDecoding() {
     byte[] bomb = TestImages.pngHeaderOnly(100_000, 100_000, 8, 2);
     ImageException e = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> encoded(bomb));
-    assertEquals(Code.TOO_LARGE, e.code());
+    assertEquals(Code.IMAGE_TOO_LARGE, e.code());
     assertEquals("header", e.stage());
     assertTrue(e.getMessage().contains("100000x100000 = 10000000000 pixels"), e.getMessage());
     // 65536 x 65536 overflows int arithmetic to 0; long arithmetic still refuses it
-    assertEquals(Code.TOO_LARGE, encoded(TestImages.pngHeaderOnly(65536, 65536, 8, 0)).code());
+    assertEquals(Code.IMAGE_TOO_LARGE,
+        encoded(TestImages.pngHeaderOnly(65536, 65536, 8, 0)).code());
   }
 
   @Test
   void headerOnlyBombUnderPixelCapIsRefusedByRatio() {
     byte[] bomb = TestImages.pngHeaderOnly(4000, 4000, 8, 2); // 16 Mpx < 64 Mpx, 57 bytes
     ImageException e = encoded(bomb);
-    assertEquals(Code.TOO_LARGE, e.code());
+    assertEquals(Code.IMAGE_TOO_LARGE, e.code());
     assertTrue(e.getMessage().contains("maxDecodedToFileRatio"), e.getMessage());
   }
 
@@ -147,12 +149,12 @@ class ImageErrorTest {
     ImagePreprocessor tight = new ImagePreprocessor(
         PreprocessOptions.imageNet().withLimits(99, Double.POSITIVE_INFINITY));
     float[] dst = new float[tight.floatsPerImage()];
-    assertEquals(Code.TOO_LARGE, assertThrows(ImageException.class,
+    assertEquals(Code.IMAGE_TOO_LARGE, assertThrows(ImageException.class,
         () -> tight.fromEncoded(png, 0, png.length, dst, 0)).code());
   }
 
   @Test
-  void cmykJpegIsUnsupported() throws Exception {
+  void cmykJpegIsAnUnsupportedColourModel() throws Exception {
     WritableRaster r = Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, 16,
         16, 4, null);
     ImageWriter w = ImageIO.getImageWritersByFormatName("jpeg").next();
@@ -164,30 +166,32 @@ class ImageErrorTest {
       w.dispose();
     }
     ImageException e = encoded(out.toByteArray());
-    assertEquals(Code.UNSUPPORTED_FORMAT, e.code(), e.getMessage());
+    assertEquals(Code.UNSUPPORTED_COLOR_MODEL, e.code(), e.getMessage());
   }
 
   @Test
   void structSizeMismatchShortAndLong() {
     ImageException e = struct(2, 3, 3, 16, new byte[17]);
-    assertEquals(Code.BAD_STRUCT, e.code());
+    assertEquals(Code.SHAPE_MISMATCH, e.code());
     assertEquals("struct", e.stage());
     assertTrue(e.getMessage().contains("17 bytes") && e.getMessage().contains("= 18"),
         e.getMessage());
-    assertEquals(Code.BAD_STRUCT, struct(2, 3, 3, 16, new byte[19]).code());
+    assertEquals(Code.SHAPE_MISMATCH, struct(2, 3, 3, 16, new byte[19]).code());
   }
 
   @Test
   void structBadChannelsModeAndSizes() {
     ImageException e = struct(2, 2, 2, 8, new byte[8]);
-    assertEquals(Code.BAD_STRUCT, e.code());
+    assertEquals(Code.INVALID_IMAGE_STRUCT, e.code());
     assertTrue(e.getMessage().contains("[1, 3, 4]"), e.getMessage());
-    assertEquals(Code.BAD_STRUCT, struct(2, 2, 4, 16, new byte[16]).code()); // CV_8UC3 with 4
-    assertEquals(Code.BAD_STRUCT, struct(-1, -1, -1, -1, new byte[0]).code()); // Spark invalid
-    assertEquals(Code.BAD_STRUCT, struct(0, 5, 3, 16, new byte[0]).code());
+    // CV_8UC3 with 4 channels
+    assertEquals(Code.INVALID_IMAGE_STRUCT, struct(2, 2, 4, 16, new byte[16]).code());
+    // Spark's invalidImageRow
+    assertEquals(Code.INVALID_IMAGE_STRUCT, struct(-1, -1, -1, -1, new byte[0]).code());
+    assertEquals(Code.INVALID_IMAGE_STRUCT, struct(0, 5, 3, 16, new byte[0]).code());
     assertEquals(Code.NULL_INPUT, struct(2, 2, 3, 16, null).code());
     // 65536 x 65536 x 3 overflows int; the long product still mismatches
-    assertEquals(Code.BAD_STRUCT, struct(65536, 65536, 1, 0, new byte[0]).code());
+    assertEquals(Code.SHAPE_MISMATCH, struct(65536, 65536, 1, 0, new byte[0]).code());
   }
 
   @Test

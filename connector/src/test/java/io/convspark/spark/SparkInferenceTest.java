@@ -110,10 +110,10 @@ class SparkInferenceTest {
         Row error = r.getStruct(3);
         switch (name) {
           case "null" -> assertEquals("NULL_INPUT", error.getString(0));
-          case "empty" -> assertEquals("EMPTY", error.getString(0));
-          case "text" -> assertEquals("NOT_AN_IMAGE", error.getString(0), error.toString());
+          case "empty" -> assertEquals("EMPTY_INPUT", error.getString(0));
+          case "text" -> assertEquals("UNSUPPORTED_FORMAT", error.getString(0), error.toString());
           case "truncated" -> assertEquals("TRUNCATED", error.getString(0), error.toString());
-          case "bomb" -> assertEquals("TOO_LARGE", error.getString(0), error.toString());
+          case "bomb" -> assertEquals("IMAGE_TOO_LARGE", error.getString(0), error.toString());
           // Overwritten deflate data often reads as a stream that ends early.
           case "corrupt" -> assertTrue(List.of("CORRUPT", "TRUNCATED")
               .contains(error.getString(0)), error.toString());

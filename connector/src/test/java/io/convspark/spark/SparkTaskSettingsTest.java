@@ -42,7 +42,7 @@ class SparkTaskSettingsTest {
       long bad = rows.stream().filter(r -> !r.isNullAt(2)).count();
       assertEquals(5, bad, "rows 0, 7, 14, 21, 28 have the wrong tensor size");
       assertTrue(rows.stream().filter(r -> !r.isNullAt(2))
-          .allMatch(r -> r.getStruct(2).getString(0).equals("BAD_SHAPE")));
+          .allMatch(r -> r.getStruct(2).getString(0).equals("SHAPE_MISMATCH")));
       assertEquals(25, metrics.images());
       assertEquals(5, metrics.errors());
       assertTrue(metrics.inferenceSeconds() > 0);
