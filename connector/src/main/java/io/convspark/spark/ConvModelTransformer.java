@@ -14,7 +14,9 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.DoubleArrayParam;
+import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
@@ -58,6 +60,8 @@ public final class ConvModelTransformer extends Transformer implements MLWritabl
   private final Param<String> channelOrder;
   private final DoubleArrayParam scale;
   private final DoubleArrayParam offset;
+  private final LongParam maxPixels;
+  private final DoubleParam maxDecodedToFileRatio;
 
   public ConvModelTransformer(ConvModel model) {
     this(Identifiable.randomUID("convModel"), model);
@@ -82,6 +86,11 @@ public final class ConvModelTransformer extends Transformer implements MLWritabl
     channelOrder = new Param<>(this, "channelOrder", "RGB or BGR, what the model expects");
     scale = new DoubleArrayParam(this, "scale", "per channel: value = pixel * scale + offset");
     offset = new DoubleArrayParam(this, "offset", "per channel: value = pixel * scale + offset");
+    maxPixels = new LongParam(this, "maxPixels", "refuse images whose header declares more"
+        + " pixels (IMAGE_TOO_LARGE, decided before decoding)", ParamValidators.gt(0));
+    maxDecodedToFileRatio = new DoubleParam(this, "maxDecodedToFileRatio", "refuse images whose"
+        + " decoded bytes exceed this multiple of the file size (IMAGE_TOO_LARGE)",
+        ParamValidators.gt(0));
     int c = model == null ? 3 : (int) model.compiled().inputShape().dim(1);
     double[] s = new double[c];
     Arrays.fill(s, 1.0 / 255);
@@ -97,6 +106,8 @@ public final class ConvModelTransformer extends Transformer implements MLWritabl
     setDefault(channelOrder, ChannelOrder.RGB.name());
     setDefault(scale, s);
     setDefault(offset, new double[c]);
+    setDefault(maxPixels, PreprocessOptions.DEFAULT_MAX_PIXELS);
+    setDefault(maxDecodedToFileRatio, PreprocessOptions.DEFAULT_MAX_DECODED_TO_FILE_RATIO);
   }
 
   public Param<String> inputCol() {
@@ -147,6 +158,14 @@ public final class ConvModelTransformer extends Transformer implements MLWritabl
     return offset;
   }
 
+  public LongParam maxPixels() {
+    return maxPixels;
+  }
+
+  public DoubleParam maxDecodedToFileRatio() {
+    return maxDecodedToFileRatio;
+  }
+
   @Override
   public String uid() {
     return uid;
@@ -159,7 +178,8 @@ public final class ConvModelTransformer extends Transformer implements MLWritabl
     float[] add = floats(getOrDefault(offset));
     PreprocessOptions p = PreprocessOptions.scale((int) in.dim(2), (int) in.dim(3),
         (int) in.dim(1), enumValue(ResizeMode.class, resizeMode), (Integer) getOrDefault(resizeShorterTo),
-        enumValue(ChannelOrder.class, channelOrder), mul, add);
+        enumValue(ChannelOrder.class, channelOrder), mul, add)
+        .withLimits((Long) getOrDefault(maxPixels), (Double) getOrDefault(maxDecodedToFileRatio));
     ConvInference inf = model.infer().inputCol(getOrDefault(inputCol)).preprocess(p)
         .batchSize((Integer) getOrDefault(batchSize)).threadsPerTask((Integer) getOrDefault(threadsPerTask))
         .outputCol(getOrDefault(outputCol)).errorCol(getOrDefault(errorCol));

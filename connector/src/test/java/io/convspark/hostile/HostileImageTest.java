@@ -11,6 +11,7 @@ import io.convspark.image.ImageException.Code;
 import io.convspark.image.ImagePreprocessor;
 import io.convspark.image.PreprocessOptions;
 import io.convspark.image.ResizeMode;
+import io.convspark.spark.ConvModelTransformer;
 import io.convspark.testing.TestData;
 import io.convspark.testing.WithSpark;
 import java.awt.color.ColorSpace;
@@ -46,11 +47,14 @@ import javax.imageio.spi.IIORegistry;
 import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import scala.runtime.AbstractFunction1;
 
 /**
  * Hostile encoded images, docs/hostile-inputs.md section 5.3 (I1-I17): each case is a row
@@ -197,6 +201,20 @@ class HostileImageTest {
       HostileRowTest.assertRowErr(out.get(i), Code.IMAGE_TOO_LARGE);
     }
     HostileRowTest.assertGood(out.get(6));
+    // W x H over a configured cap, through the Spark ML transformer's params
+    ConvModelTransformer t = new ConvModelTransformer(HostileRowTest.model());
+    t.set(t.inputCol(), "value");
+    t.set(t.maxPixels(), 200L);
+    List<Row> capped = HostileRowTest.collect(spark, DataTypes.BinaryType, List.of(smallPng(),
+        encode(rgb(20, 10, (x, y) -> x), "png")), new AbstractFunction1<>() {
+          @Override
+          public Dataset<Row> apply(Dataset<Row> df) {
+            return t.transform(df);
+          }
+        });
+    HostileRowTest.assertRowErr(capped.get(0), Code.IMAGE_TOO_LARGE); // 20x12 = 240 pixels
+    assertTrue(capped.get(0).getStruct(3).getString(1).contains("more than maxPixels 200"));
+    HostileRowTest.assertGood(capped.get(1)); // 20x10 = 200 pixels
   }
 
   @Test

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -292,8 +293,8 @@ class HostileRowTest {
         .rawScores().batchSize(batch));
   }
 
-  private static List<Row> collect(SparkSession spark, DataType type, List<?> values,
-      io.convspark.spark.ConvInference infer) {
+  static List<Row> collect(SparkSession spark, DataType type, List<?> values,
+      scala.Function1<Dataset<Row>, Dataset<Row>> infer) {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < values.size(); i++) {
       rows.add(RowFactory.create(i, values.get(i)));
