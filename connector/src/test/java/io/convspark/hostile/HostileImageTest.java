@@ -193,6 +193,21 @@ class HostileImageTest {
       assertTrue(millis < 1000, bomb.name() + " decided in " + millis + " ms");
       assertTrue(allocated < 1L << 20, bomb.name() + " allocated " + allocated + " bytes");
     }
+    // Declared sizes inside the file that a reader would allocate from: a PNG chunk of 1 GiB
+    // (metadata-extractor #273) and a BMP pixel-data offset of 2 GiB (the JDK's BMP reader
+    // sizes its palette from it). Both are refused before the reader runs.
+    byte[] hugeChunk = insert(smallPng(), 33, concat(ByteBuffer.allocate(4).putInt(1 << 30)
+        .array(), ascii("tEXt")));
+    byte[] hugeOffset = bmpHeader(4, 4, 8);
+    ByteBuffer.wrap(hugeOffset).order(ByteOrder.LITTLE_ENDIAN).putInt(10, 0x7FFFFFF0);
+    for (byte[] b : List.of(hugeChunk, hugeOffset)) {
+      refused(b);
+      long bytes0 = allocatedBytes();
+      ImageException e = refused(b);
+      assertTrue(allocatedBytes() - bytes0 < 1L << 20, "no allocation from a declared size");
+      assertTrue(e.getMessage().contains(b == hugeChunk ? "a chunk of 1073741824 bytes"
+          : "pixel data offset 2147483632"), e.getMessage());
+    }
     // executor survives: the bombs are row errors among good rows of one job
     List<Row> out = HostileRowTest.inferEncoded(spark, List.of(smallPng(), pngBomb, gifBomb,
         jpegBomb, bmpBomb, jpegOverLibjpeg, smallPng()));
