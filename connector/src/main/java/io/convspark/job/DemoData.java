@@ -17,8 +17,9 @@ import javax.imageio.ImageIO;
 /**
  * The embedded demo's inputs: the bundled PaddleOCR orientation classifier, text lines rendered
  * upright and upside down, a few bundled photos, and one broken file (it shows the error column).
+ * Public for the notebooks, which run on the same data.
  */
-final class DemoData {
+public final class DemoData {
   static final String MODEL = "cls.onnx";
   private static final List<String> PHOTOS = List.of("rocket.jpg", "palette_color.png",
       "camera.png");
@@ -29,8 +30,11 @@ final class DemoData {
 
   private DemoData() {}
 
-  /** Writes the model and the images under {@code dir}; returns the model's path. */
-  static Path write(Path dir) throws IOException {
+  /**
+   * Writes the model and the images under {@code dir}; returns the model's path. The images go
+   * to {@code dir/images}: lineNN_upright, lineNN_rotated180, photo_* and broken.png.
+   */
+  public static Path write(Path dir) throws IOException {
     Path images = Files.createDirectories(dir.resolve("images"));
     Path model = dir.resolve(MODEL);
     copy(MODEL, model);
@@ -59,7 +63,7 @@ final class DemoData {
   }
 
   /** Dark text on a light background, 48 px high, optionally rotated by 180 degrees. */
-  static BufferedImage render(String text, boolean rotated) {
+  public static BufferedImage render(String text, boolean rotated) {
     Font font = new Font("SansSerif", Font.PLAIN, 30);
     BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
     Graphics2D pg = probe.createGraphics();

@@ -20,6 +20,9 @@ public final class ModelSession implements AutoCloseable {
   private final Frame frame;
   private int capacity;
   private boolean closed;
+  /** Per-step nanoseconds while profiling, else null (the run loop then adds no clock reads). */
+  private long[] stepNanos;
+  private int profiledRuns;
 
   ModelSession(CompiledModel model, int threads, boolean pin) {
     this.model = model;
@@ -69,12 +72,50 @@ public final class ModelSession implements AutoCloseable {
     frame.batch = batch;
     frame.scratchOff = (int) (model.arenaPerImage * batch);
     System.arraycopy(nhwc, inOff, arena, frame.slotOffset[model.inputId], (int) need);
-    for (Step s : model.steps) {
-      s.run(frame);
+    if (stepNanos == null) {
+      for (Step s : model.steps) {
+        s.run(frame);
+      }
+    } else {
+      runTimed();
     }
     for (int i = 0; i < model.outputIds.length; i++) {
       copyOut(i, batch, outs[i]);
     }
+  }
+
+  private void runTimed() {
+    Step[] steps = model.steps;
+    long t0 = System.nanoTime();
+    for (int i = 0; i < steps.length; i++) {
+      steps[i].run(frame);
+      long t1 = System.nanoTime();
+      stepNanos[i] += t1 - t0;
+      t0 = t1;
+    }
+    profiledRuns++;
+  }
+
+  /**
+   * Turns per-step timing on (counters reset) or off. Each step's wall time is recorded,
+   * including its wait for the worker pool; read it with {@link #stepTimes()}.
+   */
+  public void profile(boolean on) {
+    stepNanos = on ? new long[model.steps.length] : null;
+    profiledRuns = 0;
+  }
+
+  /** The time per fused step since {@link #profile(boolean) profile(true)}, in plan order. */
+  public java.util.List<StepTime> stepTimes() {
+    if (stepNanos == null) {
+      throw new IllegalStateException("profiling is off: call profile(true) before running");
+    }
+    java.util.List<StepTime> out = new java.util.ArrayList<>();
+    for (int i = 0; i < model.steps.length; i++) {
+      Step s = model.steps[i];
+      out.add(new StepTime(s.name, s.opType, s.flops() / 1e9, stepNanos[i], profiledRuns));
+    }
+    return out;
   }
 
   private void copyOut(int i, int batch, float[] dst) {
