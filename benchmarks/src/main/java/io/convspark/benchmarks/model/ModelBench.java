@@ -1,0 +1,128 @@
+package io.convspark.benchmarks.model;
+
+import io.convspark.kernels.internal.KernelProvider;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole-model comparison of issue 6: every {@link ModelCase}, ConvSpark vs ONNX Runtime
+ * interleaved, then the Spark part in a child JVM; writes models-LABEL.md and .png.
+ * Usage (see benchmarks/run-models.sh): ModelBench [--quick] [--profile] [--label L]
+ * [--out DIR] [--models DIR] [--spark-model ARCH] [--no-spark]
+ */
+public final class ModelBench {
+  private ModelBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Options o = Options.parse(args);
+    Files.createDirectories(o.models);
+    Files.createDirectories(o.out);
+    Report report = new Report(o.label, o.quick, o.command, KernelProvider.get().name(),
+        OrtModel.version());
+    System.out.println("ConvSpark kernels: " + report.species() + "; JDK " + report.jdk());
+    for (ModelCase c : o.quick ? ModelCase.quick() : ModelCase.full()) {
+      byte[] onnx = modelBytes(o.models, c.arch(), c.height(), c.width());
+      // ResNet-50 batches take ~1 s per engine: 7 pairs keep the run short; the rest get 11.
+      int runs = o.quick ? 3 : c.arch().equals("resnet50") ? 7 : 11;
+      PairedRun.Result r = PairedRun.measure(c, onnx, o.quick ? 1 : 5, runs, o.profile);
+      report.add(r);
+      System.out.println(report.line(r));
+      if (o.profile) {
+        System.out.print(report.profile(r, 10));
+      }
+    }
+    if (o.spark) {
+      Path model = o.models.resolve(o.sparkModel + "-224x224.onnx");
+      modelBytes(o.models, o.sparkModel, 224, 224);
+      report.spark(o.sparkModel, runSparkChild(model, o.quick ? 64 : 512, o.quick ? 2 : 7,
+          Path.of("benchmarks", "target", "spark-" + o.label + ".log")));
+    }
+    Path md = o.out.resolve("models-" + o.label + (o.quick ? "-quick" : "") + ".md");
+    Files.writeString(md, report.markdown(o.profile));
+    Chart.write(report, o.out.resolve("models-" + o.label + (o.quick ? "-quick" : "")
+        + ".png"));
+    System.out.println("wrote " + md + " and the .png");
+  }
+
+  /** Generates the architecture (seeded, deterministic) and keeps the file for reuse. */
+  static byte[] modelBytes(Path dir, String arch, int h, int w) throws Exception {
+    byte[] onnx = TorchvisionNets.build(arch, h, w).onnx();
+    Files.write(dir.resolve(arch + "-" + h + "x" + w + ".onnx"), onnx);
+    return onnx;
+  }
+
+  /** Runs {@link SparkBench} in a fresh JVM (same java, flags and classpath). */
+  static Map<String, String> runSparkChild(Path model, int images, int runs, Path log)
+      throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (!a.startsWith("-Xmx")) {
+        cmd.add(a);
+      }
+    }
+    cmd.add("-Xmx" + SPARK_HEAP);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
+        SparkBench.class.getName(), model.toString(), "" + images, "" + runs));
+    Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+    Map<String, String> results = new LinkedHashMap<>();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+        StandardCharsets.UTF_8))) {
+      for (String line; (line = r.readLine()) != null; ) {
+        if (line.startsWith("RESULT ")) {
+          String[] kv = line.split(" ", 3);
+          results.put(kv[1], kv[2]);
+          System.out.println("spark: " + kv[1] + " = " + kv[2]);
+        }
+      }
+    }
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("the Spark benchmark failed, see " + log);
+    }
+    results.put("heap", SPARK_HEAP);
+    return results;
+  }
+
+  /** The Spark JVM's heap cap: enough for the cached images and two task arenas. */
+  static final String SPARK_HEAP = "2g";
+
+  private record Options(boolean quick, boolean profile, boolean spark, String label, Path out,
+      Path models, String sparkModel, String command) {
+    static Options parse(String[] args) {
+      boolean quick = false;
+      boolean profile = false;
+      boolean spark = true;
+      String label = "jdk" + Runtime.version().feature();
+      Path out = Path.of("benchmarks", "results");
+      Path models = Path.of("benchmarks", "models");
+      String sparkModel = "mobilenet_v2";
+      String command = System.getProperty("bench.command", "ModelBench " + String.join(" ",
+          args));
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--quick" -> quick = true;
+          case "--profile" -> profile = true;
+          case "--no-spark" -> spark = false;
+          case "--label" -> label = args[++i];
+          case "--out" -> out = Path.of(args[++i]);
+          case "--models" -> models = Path.of(args[++i]);
+          case "--spark-model" -> sparkModel = args[++i];
+          default -> throw new IllegalArgumentException("unknown option " + args[i]
+              + "; usage: [--quick] [--profile] [--no-spark] [--label L] [--out DIR]"
+              + " [--models DIR] [--spark-model ARCH]");
+        }
+      }
+      return new Options(quick, profile, spark, label, out, models, sparkModel,
+          command.replace(File.separatorChar, '/'));
+    }
+  }
+}

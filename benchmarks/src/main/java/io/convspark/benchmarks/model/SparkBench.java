@@ -1,0 +1,220 @@
+package io.convspark.benchmarks.model;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import io.convspark.ConvModel;
+import io.convspark.plan.ModelSession;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.image.ImageSchema;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The Spark part, in its own JVM so its peak RSS is the Spark job's alone: images/s of the
+ * plain compiled model, of {@code df.transform(model.infer())} on local[2], and of ONNX
+ * Runtime in {@code mapPartitions} with one session per partition (how the popular connectors
+ * run it), all over the same pre-decoded 224x224 BGR image structs. Prints "RESULT key value"
+ * lines for {@link ModelBench}.
+ * Usage: SparkBench MODEL.onnx IMAGES RUNS
+ */
+public final class SparkBench {
+  static final int BATCH = 16;
+  static final int SIZE = 224;
+
+  private SparkBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Path modelPath = Path.of(args[0]);
+    int images = Integer.parseInt(args[1]);
+    int runs = Integer.parseInt(args[2]);
+    byte[] onnx = Files.readAllBytes(modelPath);
+    ConvModel model = ConvModel.load(onnx, new int[] {SIZE, SIZE});
+    List<byte[]> bgr = randomImages(images);
+    result("images", images);
+    result("runs", runs);
+    result("plain", median(runs, () -> plain(model, bgr)));
+    result("rssAfterPlainMiB", Rss.peakMiB());
+
+    SparkSession spark = SparkSession.builder().master("local[2]").appName("convspark-bench")
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
+        .getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    try {
+      Dataset<Row> df = imageFrame(spark, bgr);
+      result("convspark", median(runs, () -> timed(images, () -> df.transform(model.infer()
+          .inputCol("image").batchSize(BATCH)).write().format("noop").mode("overwrite")
+          .save())));
+      result("peakRssMiB", Rss.peakMiB());
+      Broadcast<byte[]> bytes = spark.sparkContext().broadcast(onnx,
+          scala.reflect.ClassTag$.MODULE$.apply(byte[].class));
+      StructType out = new StructType().add("origin", DataTypes.StringType)
+          .add("prediction", DataTypes.createArrayType(DataTypes.FloatType));
+      result("ortMapPartitions", median(runs, () -> timed(images, () -> df.mapPartitions(
+          new OrtPartition(bytes), Encoders.row(out)).write().format("noop")
+          .mode("overwrite").save())));
+    } finally {
+      spark.stop();
+    }
+    result("modelBytes", model.compiled().parameterBytes());
+    result("onnxBytes", onnx.length);
+    result("arenaBytesPerTask", model.compiled().arenaBytes(BATCH));
+  }
+
+  private static void result(String key, Object value) {
+    System.out.println("RESULT " + key + " " + value);
+  }
+
+  interface Measure {
+    double imagesPerSecond() throws Exception;
+  }
+
+  /** One warm-up run (two if there are many), then the median images/s of {@code runs}. */
+  private static double median(int runs, Measure m) throws Exception {
+    for (int i = 0; i < Math.min(2, Math.max(1, runs / 3)); i++) {
+      m.imagesPerSecond();
+    }
+    double[] r = new double[runs];
+    for (int i = 0; i < runs; i++) {
+      r[i] = m.imagesPerSecond();
+    }
+    return Stats.of(r).median();
+  }
+
+  private static double timed(int images, Runnable action) {
+    long t0 = System.nanoTime();
+    action.run();
+    return images / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  /** The compiled model outside Spark: one 2-thread session over the same pixels. */
+  private static double plain(ConvModel model, List<byte[]> bgr) {
+    float[] nhwc = new float[bgr.size() * SIZE * SIZE * 3];
+    for (int i = 0; i < bgr.size(); i++) {
+      toRgbNhwc(bgr.get(i), nhwc, i * SIZE * SIZE * 3);
+    }
+    float[][] outs = {new float[BATCH * model.compiled().outputSize(0)]};
+    try (ModelSession s = model.newSession(2)) {
+      long t0 = System.nanoTime();
+      for (int i = 0; i < bgr.size(); i += BATCH) {
+        s.run(nhwc, i * SIZE * SIZE * 3, Math.min(BATCH, bgr.size() - i), outs);
+      }
+      return bgr.size() / ((System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  /** Pixels as ConvSpark's default preprocessing gives them: RGB, divided by 255. */
+  private static void toRgbNhwc(byte[] bgr, float[] dst, int off) {
+    for (int p = 0; p < bgr.length; p += 3) {
+      dst[off + p] = (bgr[p + 2] & 0xFF) / 255f;
+      dst[off + p + 1] = (bgr[p + 1] & 0xFF) / 255f;
+      dst[off + p + 2] = (bgr[p] & 0xFF) / 255f;
+    }
+  }
+
+  private static List<byte[]> randomImages(int n) {
+    SplittableRandom rnd = new SplittableRandom(11);
+    List<byte[]> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      byte[] b = new byte[SIZE * SIZE * 3];
+      for (int j = 0; j < b.length; j++) {
+        b[j] = (byte) rnd.nextInt(256);
+      }
+      out.add(b);
+    }
+    return out;
+  }
+
+  /** Pre-decoded image structs (Spark's image schema), 2 partitions, cached and counted. */
+  private static Dataset<Row> imageFrame(SparkSession spark, List<byte[]> bgr) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < bgr.size(); i++) {
+      rows.add(RowFactory.create(RowFactory.create("img-" + i, SIZE, SIZE, 3, 16, bgr.get(i))));
+    }
+    StructType schema = new StructType().add("image", ImageSchema.columnSchema());
+    Dataset<Row> df = spark.createDataFrame(rows, schema).repartition(2).cache();
+    df.count();
+    return df;
+  }
+
+  /** ONNX Runtime per partition: a new session (intra-op 1 thread, as one task slot). */
+  static final class OrtPartition implements MapPartitionsFunction<Row, Row> {
+    private static final long serialVersionUID = 1L;
+    private final Broadcast<byte[]> model;
+
+    OrtPartition(Broadcast<byte[]> model) {
+      this.model = model;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) throws Exception {
+      OrtEnvironment env = OrtEnvironment.getEnvironment();
+      List<Row> out = new ArrayList<>();
+      try (OrtSession session = env.createSession(model.value(), OrtModel.options(1))) {
+        String input = session.getInputNames().iterator().next();
+        List<Row> batch = new ArrayList<>();
+        while (rows.hasNext()) {
+          batch.add(rows.next().getStruct(0));
+          if (batch.size() == BATCH || !rows.hasNext()) {
+            run(env, session, input, batch, out);
+            batch.clear();
+          }
+        }
+      }
+      return out.iterator();
+    }
+
+    private static void run(OrtEnvironment env, OrtSession session, String input,
+        List<Row> images, List<Row> out) throws Exception {
+      int plane = SIZE * SIZE;
+      float[] nchw = new float[images.size() * 3 * plane];
+      for (int i = 0; i < images.size(); i++) {
+        byte[] bgr = (byte[]) images.get(i).get(5);
+        for (int p = 0; p < plane; p++) {
+          for (int ch = 0; ch < 3; ch++) {
+            nchw[(i * 3 + ch) * plane + p] = (bgr[p * 3 + 2 - ch] & 0xFF) / 255f;
+          }
+        }
+      }
+      long[] dims = {images.size(), 3, SIZE, SIZE};
+      try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(nchw), dims);
+           OrtSession.Result r = session.run(Map.of(input, t))) {
+        float[][] logits = (float[][]) r.get(0).getValue();
+        for (int i = 0; i < images.size(); i++) {
+          out.add(RowFactory.create(images.get(i).getString(0), softmax(logits[i])));
+        }
+      }
+    }
+
+    private static float[] softmax(float[] x) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (float v : x) {
+        max = Math.max(max, v);
+      }
+      double sum = 0;
+      float[] p = new float[x.length];
+      for (int i = 0; i < x.length; i++) {
+        p[i] = (float) Math.exp(x[i] - max);
+        sum += p[i];
+      }
+      for (int i = 0; i < x.length; i++) {
+        p[i] /= (float) sum;
+      }
+      return p;
+    }
+  }
+}
