@@ -99,8 +99,11 @@ public final class Graph {
 
   /** True when exactly one node reads the value and it is not a graph output. */
   public boolean hasSingleInternalConsumer(String value) {
-    return !isGraphOutput(value) && consumers(value).size() == 1
-        && Collections.frequency(consumers(value).get(0).inputs(), value) == 1;
+    if (isGraphOutput(value)) {
+      return false;
+    }
+    List<Node> readers = consumers(value);
+    return readers.size() == 1 && Collections.frequency(readers.get(0).inputs(), value) == 1;
   }
 
   /** Renames every read of {@code from} to {@code to} (graph outputs included). */
@@ -129,8 +132,15 @@ public final class Graph {
     return counts;
   }
 
-  /** Drops constants that no node reads and that are not outputs. */
+  /**
+   * Drops constants that no node reads and that are not outputs. One pass over the nodes, not
+   * one per constant: passes call this after every rewrite of graphs with thousands of nodes.
+   */
   public void removeUnusedConstants() {
-    constants.keySet().removeIf(k -> !isGraphOutput(k) && consumers(k).isEmpty());
+    java.util.Set<String> used = new java.util.HashSet<>(outputs);
+    for (Node n : nodes) {
+      used.addAll(n.inputs());
+    }
+    constants.keySet().removeIf(k -> !used.contains(k));
   }
 }

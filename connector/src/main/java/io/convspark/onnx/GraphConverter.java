@@ -32,11 +32,13 @@ final class GraphConverter {
 
   private static final System.Logger LOG = System.getLogger(GraphConverter.class.getName());
   private final String source;
+  private final LoaderLimits limits;
   private final TensorDecoder tensors;
   private long opset;
 
   private GraphConverter(LoaderLimits limits, Path baseDir, String source) {
     this.source = source;
+    this.limits = limits;
     this.tensors = new TensorDecoder(limits, baseDir, source);
   }
 
@@ -64,6 +66,10 @@ final class GraphConverter {
     GraphProto g = m.getGraph();
     if (g.getNodeCount() == 0) {
       throw error("the graph has no nodes");
+    }
+    if (g.getNodeCount() > limits.maxNodes()) {
+      throw error("the graph has " + g.getNodeCount() + " nodes, more than the limit of "
+          + limits.maxNodes() + " (LoaderLimits.maxNodes)");
     }
     checkFunctionCalls(g, LocalFunctions.of(m));
     checkDomains(g);

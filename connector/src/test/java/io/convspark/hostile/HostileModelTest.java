@@ -130,6 +130,41 @@ class HostileModelTest {
         .toBytes();
   }
 
+  /**
+   * A second tiny model for the shape-arithmetic and fusion paths: Conv -> BatchNormalization
+   * -> Relu, Concat with the input, GlobalAveragePool, then Shape -> Gather -> Unsqueeze ->
+   * Concat (with a Constant node) -> Reshape, and Add of a constant.
+   */
+  static byte[] tinyFoldingModel() {
+    return new OnnxModelBuilder(13).input("x", 1, 2, 4, 4).output("y")
+        .initializer("w", new long[] {2, 2, 3, 3}, OnnxModelBuilder.random(6, 36))
+        .initializer("scale", new long[] {2}, new float[] {1, 2})
+        .initializer("bias", new long[] {2}, new float[] {0, 1})
+        .initializer("mean", new long[] {2}, new float[] {0.5f, 0})
+        .initializer("var", new long[] {2}, new float[] {1, 4})
+        .initializerLongs("zero", new long[0], new long[] {0})
+        .initializerLongs("axes", new long[] {1}, new long[] {0})
+        .initializer("k", new long[] {4}, new float[] {1, 2, 3, 4})
+        .node("conv1", "Conv", new String[] {"x", "w"}, new String[] {"c"},
+            Attribute.ofInts("pads", 1, 1, 1, 1))
+        .node("bn1", "BatchNormalization", new String[] {"c", "scale", "bias", "mean", "var"},
+            new String[] {"b"})
+        .node("relu1", "Relu", new String[] {"b"}, new String[] {"r"})
+        .node("cat1", "Concat", new String[] {"r", "x"}, new String[] {"cat"},
+            Attribute.ofInt("axis", 1))
+        .node("gap1", "GlobalAveragePool", new String[] {"cat"}, new String[] {"gap"})
+        .node("shape1", "Shape", new String[] {"cat"}, new String[] {"s"})
+        .node("gather1", "Gather", new String[] {"s", "zero"}, new String[] {"n"})
+        .node("unsq1", "Unsqueeze", new String[] {"n", "axes"}, new String[] {"n1"})
+        .node("minus1", "Constant", new String[0], new String[] {"m1"},
+            Attribute.ofTensor("value", Tensor.ofLongs(-1)))
+        .node("cat2", "Concat", new String[] {"n1", "m1"}, new String[] {"shp"},
+            Attribute.ofInt("axis", 0))
+        .node("reshape1", "Reshape", new String[] {"gap", "shp"}, new String[] {"flat"})
+        .node("add1", "Add", new String[] {"flat", "k"}, new String[] {"y"})
+        .toBytes();
+  }
+
   static ModelProto proto(byte[] onnx) {
     try {
       return ModelProto.parseFrom(onnx);
@@ -289,9 +324,17 @@ class HostileModelTest {
   @Test
   @Timeout(value = 300, unit = TimeUnit.SECONDS,
       threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-  @DisplayName("M4 every byte of a tiny model mutated (+137 mod 255), plus random bit flips")
+  @DisplayName("M4 every byte of two tiny models mutated (+-137 mod 255), plus random bit flips")
   void m04_everyByteMutatedAndRandomBitFlips() throws Exception {
-    byte[] good = tinyModel();
+    mutateAndLoad(tinyModel(), 20261125);
+    mutateAndLoad(tinyFoldingModel(), 8);
+  }
+
+  /**
+   * Loads every single-byte mutation of {@code good} and 2,000 seeded random bit flips, each in
+   * a worker with a 10 s time box: each must load or be rejected by a deliberate check.
+   */
+  static void mutateAndLoad(byte[] good, long seed) throws Exception {
     ConvModel.load(good, null); // the unmutated model is valid
     List<byte[]> cases = new ArrayList<>();
     for (int i = 0; i < good.length; i++) {
@@ -302,7 +345,7 @@ class HostileModelTest {
       down[i] = (byte) (((down[i] & 0xff) - 137 + 255) % 255);
       cases.add(down);
     }
-    SplittableRandom r = new SplittableRandom(20261125);
+    SplittableRandom r = new SplittableRandom(seed);
     for (int k = 0; k < 2000; k++) {
       byte[] bad = good.clone();
       for (int flips = 1 + r.nextInt(4); flips > 0; flips--) {
@@ -313,6 +356,7 @@ class HostileModelTest {
     }
     int loaded = 0;
     int rejected = 0;
+    List<String> wrapped = new ArrayList<>();
     ExecutorService pool = Executors.newSingleThreadExecutor(t -> {
       Thread th = new Thread(t, "m04-load");
       th.setDaemon(true);
@@ -333,6 +377,10 @@ class HostileModelTest {
                 + " ModelException may; model " + Arrays.toString(bad), e.getCause());
           }
           assertTrue(m.getMessage().startsWith("cannot "), m.getMessage());
+          if (m.getMessage().contains("java.lang.") || m.getMessage().contains("malformed")) {
+            wrapped.add(i + ": " + m.getMessage() + (m.getCause() == null ? "" : " at "
+                + Arrays.toString(Arrays.copyOf(m.getCause().getStackTrace(), 3))));
+          }
           rejected++;
         }
       }
@@ -340,6 +388,7 @@ class HostileModelTest {
       pool.shutdownNow();
     }
     assertEquals(cases.size(), loaded + rejected);
+    assertEquals(List.of(), wrapped, "rejections by a generic catch, not a deliberate check");
     assertTrue(rejected > cases.size() / 4 && loaded > 0, loaded + " loaded, " + rejected
         + " rejected: the mutations must reach both outcomes");
   }
@@ -407,6 +456,10 @@ class HostileModelTest {
           new String[] {"v" + i});
     }
     assertEquals(2000, ConvModel.load(b.toBytes(), null).compiled().graph().nodes().size());
+    // Graph passes are not linear in the node count: more nodes than the limit are refused.
+    rejects(() -> OnnxLoader.load(b.toBytes(), null, LoaderLimits.DEFAULT.withMaxNodes(1999)),
+        "the graph has 2000 nodes, more than the limit of 1999 (LoaderLimits.maxNodes)");
+    assertEquals(20_000, LoaderLimits.DEFAULT.maxNodes());
     Graph mobilenet = OnnxLoader.load(TestData.model("mobilenet_v2.onnx"));
     assertTrue(mobilenet.nodes().size() > 60, mobilenet.opCounts().toString());
   }
@@ -506,7 +559,8 @@ class HostileModelTest {
       big.node("n" + i, "Relu", new String[] {"v" + ((i + 1) % 50_000)},
           new String[] {"v" + i});
     }
-    rejectsLoad(big.toBytes(), "the graph has a cycle through 50000 nodes", "...");
+    rejects(() -> OnnxLoader.load(big.toBytes(), null, LoaderLimits.DEFAULT.withMaxNodes(
+        100_000)), "the graph has a cycle through 50000 nodes", "...");
     byte[] ssa = conv().node("again", "Relu", new String[] {"x"}, new String[] {"y"}).toBytes();
     rejectsLoad(ssa, "Relu node 'again' (opset 13)", "output 'y' is also produced by Conv node"
         + " 'conv1'; every value must have one producer");

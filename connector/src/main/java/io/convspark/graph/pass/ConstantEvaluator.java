@@ -24,6 +24,7 @@ final class ConstantEvaluator {
    * @param cap most elements a new folded constant may have (CompileLimits.maxFoldedElements)
    */
   static Tensor evaluate(Graph g, Node n, long cap) {
+    requireInputs(g, n);
     Tensor x = n.hasInput(0) ? g.constant(n.input(0)) : null;
     switch (n.opType()) {
       case "Identity":
@@ -106,6 +107,29 @@ final class ConstantEvaluator {
         return transpose(n, x);
       default:
         return null;
+    }
+  }
+
+  /** Inputs every ONNX version of the op requires; optional ones may be absent (""). */
+  private static int requiredInputs(String op) {
+    switch (op) {
+      case "Gather": case "Expand": case "Tile": case "Reshape":
+      case "Add": case "Sub": case "Mul": case "Div":
+        return 2;
+      case "Range":
+        return 3;
+      default:
+        return 1;
+    }
+  }
+
+  private static void requireInputs(Graph g, Node n) {
+    int need = requiredInputs(n.opType());
+    for (int i = 0; i < need; i++) {
+      if (!n.hasInput(i)) {
+        throw Geometry.fail(g, n, "input " + i + " is missing (inputs " + n.inputs() + "); "
+            + n.opType() + " needs at least " + need);
+      }
     }
   }
 

@@ -41,7 +41,30 @@ public final class ConvBatchNormFolding implements Pass {
     if (!g.isConstant(conv.input(1)) || conv.hasInput(2) && !g.isConstant(conv.input(2))) {
       return null;
     }
+    // Only consistent sizes fold; anything else is left for the planner to reject by name.
+    Tensor w = g.constant(conv.input(1));
+    long oc = w.rank() == 0 ? -1 : w.dim(0);
+    if (!w.isFloat() || w.rank() != 4 || oc <= 0) {
+      return null;
+    }
+    for (int i = 1; i <= 4; i++) {
+      if (g.constant(bn.input(i)).size() != oc) {
+        return null;
+      }
+    }
+    if (conv.hasInput(2) && (!g.constant(conv.input(2)).isFloat()
+        || g.constant(conv.input(2)).size() != oc)) {
+      return null;
+    }
     return conv;
+  }
+
+  private static String unused(Graph g, String base) {
+    String name = base;
+    for (int k = 2; g.isConstant(name) || g.shapes().containsKey(name); k++) {
+      name = base + "_" + k;
+    }
+    return name;
   }
 
   private static void rewrite(Graph g, Node conv, Node bn) {
@@ -64,8 +87,10 @@ public final class ConvBatchNormFolding implements Pass {
       }
       nb[o] = (float) (((b == null ? 0 : b[o]) - mean[o]) * s + beta[o]);
     }
-    String wName = "ConvBnFusion_W_" + conv.input(1);
-    String bName = "ConvBnFusion_B_" + (conv.hasInput(2) ? conv.input(2) : conv.name());
+    // Unique names: convs sharing one weight tensor each get their own folded copy.
+    String wName = unused(g, "ConvBnFusion_W_" + conv.input(1));
+    String bName = unused(g, "ConvBnFusion_B_" + (conv.hasInput(2) ? conv.input(2)
+        : conv.name()));
     g.constants().put(wName, Tensor.ofFloats(w.dims(), nw));
     g.constants().put(bName, Tensor.ofFloats(new long[] {oc}, nb));
     conv.inputs().set(1, wName);
