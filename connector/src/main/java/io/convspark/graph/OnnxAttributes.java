@@ -18,8 +18,8 @@ public final class OnnxAttributes {
       return out;
     }
     if (v.length != rank) {
-      throw new ModelException("cannot read " + n.describe(g.opset()) + ": attribute " + key + " has "
-          + v.length + " values, expected " + rank + " (one per spatial axis)");
+      throw new ModelException("cannot read " + n.describe(g.opset()) + ": attribute " + key
+          + " has " + v.length + " values, expected " + rank + " (one per spatial axis)");
     }
     for (int i = 0; i < rank; i++) {
       if (v[i] <= 0 || v[i] > Integer.MAX_VALUE) {
