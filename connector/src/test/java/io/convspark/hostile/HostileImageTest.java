@@ -1,5 +1,31 @@
 package io.convspark.hostile;
 
+import static io.convspark.hostile.EncodedImages.animatedGif;
+import static io.convspark.hostile.EncodedImages.ascii;
+import static io.convspark.hostile.EncodedImages.chunk;
+import static io.convspark.hostile.EncodedImages.cmykJpeg;
+import static io.convspark.hostile.EncodedImages.concat;
+import static io.convspark.hostile.EncodedImages.encode;
+import static io.convspark.hostile.EncodedImages.exifApp1;
+import static io.convspark.hostile.EncodedImages.indexOf;
+import static io.convspark.hostile.EncodedImages.insert;
+import static io.convspark.hostile.EncodedImages.jpeg;
+import static io.convspark.hostile.EncodedImages.png;
+import static io.convspark.hostile.EncodedImages.pngInterlaced;
+import static io.convspark.hostile.EncodedImages.rgb;
+import static io.convspark.hostile.EncodedImages.rowsOf;
+import static io.convspark.hostile.EncodedImages.segment;
+import static io.convspark.hostile.EncodedImages.set;
+import static io.convspark.hostile.EncodedImages.smallPng;
+import static io.convspark.hostile.EncodedImages.withAdobeTransform;
+import static io.convspark.hostile.MalformedImages.bmpHeader;
+import static io.convspark.hostile.MalformedImages.flipIdatCrc;
+import static io.convspark.hostile.MalformedImages.gifHeader;
+import static io.convspark.hostile.MalformedImages.ihdr;
+import static io.convspark.hostile.MalformedImages.pngHeaderOnly;
+import static io.convspark.hostile.MalformedImages.replace;
+import static io.convspark.hostile.MalformedImages.withJpegSize;
+import static io.convspark.hostile.MalformedImages.withoutChunk;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,36 +43,24 @@ import io.convspark.testing.WithSpark;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBuffer;
 import java.awt.image.DataBufferByte;
-import java.awt.image.Raster;
-import java.awt.image.WritableRaster;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.zip.CRC32;
-import java.util.zip.Deflater;
-import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.spi.IIORegistry;
 import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -60,8 +74,8 @@ import scala.runtime.AbstractFunction1;
  * Hostile encoded images, docs/hostile-inputs.md section 5.3 (I1-I17): each case is a row
  * error with its code or a documented decode, decided per row; a Spark job with the case
  * among good rows completes where the table says "executor survives" or "never a task
- * failure". Images are built in the test (no PngSuite download): PNGs by a small encoder here
- * so that every byte, CRC and sample is known.
+ * failure". The images are built in memory by {@link EncodedImages} and
+ * {@link MalformedImages}.
  */
 @WithSpark
 class HostileImageTest {
@@ -564,25 +578,17 @@ class HostileImageTest {
 
   // ---- helpers: decoding ------------------------------------------------------------------
 
-  interface Sample {
-    int at(int x, int y, int c);
-  }
-
-  interface Rgb {
-    int at(int x, int y);
-  }
-
   interface Pixel {
     int[] rgb(int x, int y);
   }
 
   /** Identity preprocessing to {@code h x w} RGB: output = resampled 0..255 pixel values. */
-  static PreprocessOptions identity(int h, int w) {
+  private static PreprocessOptions identity(int h, int w) {
     return PreprocessOptions.scale(h, w, 3, ResizeMode.STRETCH, 0, ChannelOrder.RGB,
         new float[] {1, 1, 1}, new float[3]);
   }
 
-  static float[] decode(PreprocessOptions o, byte[] bytes) throws ImageException {
+  private static float[] decode(PreprocessOptions o, byte[] bytes) throws ImageException {
     ImagePreprocessor p = new ImagePreprocessor(o);
     float[] dst = new float[p.floatsPerImage()];
     p.fromEncoded(bytes, 0, bytes.length, dst, 0);
@@ -590,7 +596,7 @@ class HostileImageTest {
   }
 
   /** The refusal of {@code bytes} with default limits; dst must stay untouched. */
-  static ImageException refused(byte[] bytes) {
+  private static ImageException refused(byte[] bytes) {
     ImagePreprocessor p = new ImagePreprocessor(identity(4, 4));
     float[] dst = new float[p.floatsPerImage()];
     Arrays.fill(dst, 42f);
@@ -647,7 +653,7 @@ class HostileImageTest {
     }
   }
 
-  static byte[] shared(String name) throws IOException {
+  private static byte[] shared(String name) throws IOException {
     return Files.readAllBytes(TestData.sharedData().resolve("images").resolve(name));
   }
 
@@ -749,279 +755,5 @@ class HostileImageTest {
       }
       throw (Error) t;
     }
-  }
-
-  // ---- helpers: building images -----------------------------------------------------------
-
-  static BufferedImage rgb(int w, int h, Rgb f) {
-    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        img.setRGB(x, y, f.at(x, y));
-      }
-    }
-    return img;
-  }
-
-  static byte[] smallPng() {
-    return encode(rgb(20, 12, (x, y) -> (x * 12) << 16 | (y * 20) << 8 | 77), "png");
-  }
-
-  static byte[] encode(BufferedImage img, String format) {
-    try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      assertTrue(ImageIO.write(img, format, out), "no " + format + " writer");
-      return out.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static byte[] jpeg(BufferedImage img, float quality) {
-    return write("jpeg", w -> {
-      ImageWriteParam p = w.getDefaultWriteParam();
-      p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-      p.setCompressionQuality(quality);
-      w.write(null, new IIOImage(img, null, null), p);
-    });
-  }
-
-  private static byte[] pngInterlaced(BufferedImage img) {
-    return write("png", w -> {
-      ImageWriteParam p = w.getDefaultWriteParam();
-      p.setProgressiveMode(ImageWriteParam.MODE_DEFAULT); // Adam7
-      w.write(null, new IIOImage(img, null, null), p);
-    });
-  }
-
-  private static byte[] animatedGif(BufferedImage... frames) {
-    return write("gif", w -> {
-      w.prepareWriteSequence(null);
-      for (BufferedImage f : frames) {
-        w.writeToSequence(new IIOImage(f, null, null), null);
-      }
-      w.endWriteSequence();
-    });
-  }
-
-  /** 4 components and no JFIF marker: a CMYK JPEG to every reader. */
-  private static byte[] cmykJpeg() {
-    WritableRaster r = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 16, 16, 4, null);
-    return write("jpeg", w -> w.write(new IIOImage(r, null, null)));
-  }
-
-  interface WriterBody {
-    void write(ImageWriter w) throws IOException;
-  }
-
-  private static byte[] write(String format, WriterBody body) {
-    ImageWriter w = ImageIO.getImageWritersByFormatName(format).next();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (MemoryCacheImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
-      w.setOutput(ios);
-      body.write(w);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      w.dispose();
-    }
-    return out.toByteArray();
-  }
-
-  /** Sets (or inserts) the Adobe APP14 marker's transform: 0 CMYK, 2 YCCK. */
-  private static byte[] withAdobeTransform(byte[] jpg, int transform) {
-    int at = indexOf(jpg, ascii("Adobe"), 0);
-    if (at >= 0) {
-      return set(jpg, at + 11, transform);
-    }
-    return insert(jpg, 2, segment(0xEE, concat(ascii("Adobe"),
-        new byte[] {0, 100, 0, 0, 0, 0, (byte) transform})));
-  }
-
-  /** The JPEG with its SOF0 height and width replaced: a header declaring another size. */
-  static byte[] withJpegSize(byte[] jpg, int w, int h) {
-    int sof = indexOf(jpg, new byte[] {(byte) 0xFF, (byte) 0xC0}, 2);
-    assertTrue(sof > 0, "baseline JPEG");
-    byte[] out = jpg.clone();
-    out[sof + 5] = (byte) (h >> 8);
-    out[sof + 6] = (byte) h;
-    out[sof + 7] = (byte) (w >> 8);
-    out[sof + 8] = (byte) w;
-    return out;
-  }
-
-  private static byte[] segment(int marker, byte[] payload) {
-    ByteBuffer b = ByteBuffer.allocate(4 + payload.length);
-    b.put((byte) 0xFF).put((byte) marker).putShort((short) (2 + payload.length)).put(payload);
-    return b.array();
-  }
-
-  /** APP1 Exif with IFD0 holding only Orientation = {@code o} (big-endian TIFF). */
-  private static byte[] exifApp1(int o) {
-    ByteBuffer tiff = ByteBuffer.allocate(8 + 2 + 12 + 4);
-    tiff.put((byte) 'M').put((byte) 'M').putShort((short) 42).putInt(8).putShort((short) 1);
-    tiff.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) o)
-        .putShort((short) 0).putInt(0);
-    return segment(0xE1, concat(ascii("Exif\0\0"), tiff.array()));
-  }
-
-  /** GIF89a whose screen and first image descriptor declare w x h, with 1 byte of data. */
-  private static byte[] gifHeader(int w, int h) {
-    ByteBuffer b = ByteBuffer.allocate(40).order(ByteOrder.LITTLE_ENDIAN);
-    b.put(ascii("GIF89a")).putShort((short) w).putShort((short) h).put((byte) 0x80)
-        .put((byte) 0).put((byte) 0); // global colour table of 2 entries
-    b.put(new byte[] {0, 0, 0, (byte) 255, (byte) 255, (byte) 255});
-    b.put((byte) 0x2C).putShort((short) 0).putShort((short) 0).putShort((short) w)
-        .putShort((short) h).put((byte) 0);
-    b.put((byte) 2).put((byte) 1).put((byte) 0x44).put((byte) 0).put((byte) 0x3B);
-    return Arrays.copyOf(b.array(), b.position());
-  }
-
-  /** A BMP file and info header (40 bytes) declaring w x h at {@code bpp}, 4 pixel bytes. */
-  private static byte[] bmpHeader(int w, int h, int bpp) {
-    ByteBuffer b = ByteBuffer.allocate(58).order(ByteOrder.LITTLE_ENDIAN);
-    b.put((byte) 'B').put((byte) 'M').putInt(58).putInt(0).putInt(54);
-    b.putInt(40).putInt(w).putInt(h).putShort((short) 1).putShort((short) bpp).putInt(0)
-        .putInt(0).putInt(2835).putInt(2835).putInt(0).putInt(0);
-    return b.array();
-  }
-
-  // ---- helpers: a PNG encoder with known bytes --------------------------------------------
-
-  /** Filter-0 scanlines: {@code channels} samples of {@code bits} each per pixel. */
-  static byte[] rowsOf(int w, int h, int channels, int bits, Sample s) {
-    int rowBytes = (w * channels * bits + 7) / 8;
-    ByteBuffer b = ByteBuffer.allocate(h * (1 + rowBytes));
-    for (int y = 0; y < h; y++) {
-      b.put((byte) 0);
-      byte[] row = new byte[rowBytes];
-      int bit = 0;
-      for (int x = 0; x < w; x++) {
-        for (int c = 0; c < channels; c++) {
-          int v = s.at(x, y, c);
-          if (bits == 16) {
-            row[bit / 8] = (byte) (v >> 8);
-            row[bit / 8 + 1] = (byte) v;
-          } else {
-            row[bit / 8] |= (byte) (v << (8 - bits - bit % 8));
-          }
-          bit += bits;
-        }
-      }
-      b.put(row);
-    }
-    return b.array();
-  }
-
-  /** Signature, IHDR, {@code extra} chunks, one IDAT of {@code raw} deflated, IEND. */
-  static byte[] png(int w, int h, int depth, int colourType, int interlace, byte[] raw,
-      byte[]... extra) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-    out.writeBytes(chunk("IHDR", ByteBuffer.allocate(13).putInt(w).putInt(h)
-        .put((byte) depth).put((byte) colourType).put((byte) 0).put((byte) 0)
-        .put((byte) interlace).array()));
-    for (byte[] c : extra) {
-      out.writeBytes(c);
-    }
-    Deflater d = new Deflater(9);
-    d.setInput(raw);
-    d.finish();
-    byte[] buf = new byte[raw.length + 1024];
-    int n = d.deflate(buf);
-    d.end();
-    out.writeBytes(chunk("IDAT", Arrays.copyOf(buf, n)));
-    out.writeBytes(chunk("IEND", new byte[0]));
-    return out.toByteArray();
-  }
-
-  static byte[] pngHeaderOnly(int w, int h, int depth, int colourType) {
-    byte[] full = png(w, h, depth, colourType, 0, new byte[0]);
-    return withoutChunk(full, "IDAT");
-  }
-
-  static byte[] chunk(String type, byte[] data) {
-    ByteBuffer b = ByteBuffer.allocate(12 + data.length);
-    byte[] t = ascii(type);
-    b.putInt(data.length).put(t).put(data);
-    CRC32 crc = new CRC32();
-    crc.update(t);
-    crc.update(data);
-    return b.putInt((int) crc.getValue()).array();
-  }
-
-  /** The PNG with IHDR's bit depth and colour type replaced, CRC recomputed (PngSuite xc/xd). */
-  private static byte[] ihdr(byte[] png, int depth, int colourType) {
-    byte[] data = Arrays.copyOfRange(png, 16, 29);
-    data[8] = (byte) depth;
-    data[9] = (byte) colourType;
-    byte[] out = png.clone();
-    System.arraycopy(chunk("IHDR", data), 0, out, 8, 25);
-    return out;
-  }
-
-  private static byte[] withoutChunk(byte[] png, String type) {
-    int p = chunkAt(png, type);
-    int n = ByteBuffer.wrap(png, p, 4).getInt();
-    byte[] out = Arrays.copyOf(png, png.length - 12 - n);
-    System.arraycopy(png, p + 12 + n, out, p, png.length - p - 12 - n);
-    return out;
-  }
-
-  private static byte[] flipIdatCrc(byte[] png) {
-    int p = chunkAt(png, "IDAT");
-    int n = ByteBuffer.wrap(png, p, 4).getInt();
-    return set(png, p + 8 + n, png[p + 8 + n] ^ 0x01);
-  }
-
-  private static int chunkAt(byte[] png, String type) {
-    for (int p = 8; p + 8 <= png.length; p += 12 + ByteBuffer.wrap(png, p, 4).getInt()) {
-      if (new String(png, p + 4, 4, StandardCharsets.ISO_8859_1).equals(type)) {
-        return p;
-      }
-    }
-    throw new AssertionError("no " + type + " chunk");
-  }
-
-  // ---- helpers: bytes ---------------------------------------------------------------------
-
-  static byte[] ascii(String s) {
-    return s.getBytes(StandardCharsets.ISO_8859_1);
-  }
-
-  static byte[] concat(byte[]... parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (byte[] p : parts) {
-      out.writeBytes(p);
-    }
-    return out.toByteArray();
-  }
-
-  static byte[] insert(byte[] b, int at, byte[] what) {
-    return concat(Arrays.copyOf(b, at), what, Arrays.copyOfRange(b, at, b.length));
-  }
-
-  private static byte[] set(byte[] b, int i, int v) {
-    byte[] out = b.clone();
-    out[i] = (byte) v;
-    return out;
-  }
-
-  /** Every occurrence of {@code from} replaced by {@code to} (ISO-8859-1 round trip). */
-  private static byte[] replace(byte[] b, String from, String to) {
-    return ascii(new String(b, StandardCharsets.ISO_8859_1).replace(from, to));
-  }
-
-  static int indexOf(byte[] b, byte[] what, int from) {
-    outer:
-    for (int i = from; i + what.length <= b.length; i++) {
-      for (int k = 0; k < what.length; k++) {
-        if (b[i + k] != what[k]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
   }
 }

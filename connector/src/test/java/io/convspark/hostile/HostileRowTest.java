@@ -1,11 +1,11 @@
 package io.convspark.hostile;
 
-import static io.convspark.hostile.HostileImageTest.chunk;
-import static io.convspark.hostile.HostileImageTest.encode;
-import static io.convspark.hostile.HostileImageTest.jpeg;
-import static io.convspark.hostile.HostileImageTest.png;
-import static io.convspark.hostile.HostileImageTest.rgb;
-import static io.convspark.hostile.HostileImageTest.rowsOf;
+import static io.convspark.hostile.EncodedImages.chunk;
+import static io.convspark.hostile.EncodedImages.encode;
+import static io.convspark.hostile.EncodedImages.jpeg;
+import static io.convspark.hostile.EncodedImages.png;
+import static io.convspark.hostile.EncodedImages.rgb;
+import static io.convspark.hostile.EncodedImages.rowsOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -251,8 +251,8 @@ class HostileRowTest {
   @DisplayName("I15 mixed sizes, formats and channel counts in one Arrow batch: per-row results")
   void i15_mixedSizesInOneArrowBatch(SparkSession spark) {
     List<Object> encoded = new ArrayList<>(mixedEncodedImages());
-    encoded.add(2, HostileImageTest.ascii("not an image"));
-    encoded.add(5, Arrays.copyOf(HostileImageTest.smallPng(), 40));
+    encoded.add(2, EncodedImages.ascii("not an image"));
+    encoded.add(5, Arrays.copyOf(EncodedImages.smallPng(), 40));
     List<Row> out = infer(spark, DataTypes.BinaryType, encoded, 64); // one batch
     assertRowErr(out.get(2), Code.UNSUPPORTED_FORMAT);
     assertRowErr(out.get(5), Code.TRUNCATED);
