@@ -21,23 +21,31 @@ for nb in "${notebooks[@]}"; do
   log="$out/$name.log"
   rm -f "$out/$name.ipynb" "$out/$name.html"
   start=$SECONDS
+  # allow_errors: the executed copy (and its HTML) is written even when a cell fails; the
+  # check below fails the notebook on any error output.
   if "$jupyter" nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=spark-java \
-      --ExecutePreprocessor.timeout="${NB_CELL_TIMEOUT:-600}" --output-dir "$out" \
-      --output "$name" "$nb" >"$log" 2>&1 \
+      --ExecutePreprocessor.timeout="${NB_CELL_TIMEOUT:-600}" \
+      --ExecutePreprocessor.allow_errors=True --output-dir "$out" --output "$name" "$nb" \
+      >"$log" 2>&1 \
     && python3 - "$out/$name.ipynb" <<'PY'
 import json, sys
-bad = [i for i, c in enumerate(json.load(open(sys.argv[1]))["cells"])
-       for o in c.get("outputs", []) if o.get("name") == "stderr"]
-if bad:
-    sys.exit("stderr output in cell(s) %s" % bad)
+problems = []
+for i, cell in enumerate(json.load(open(sys.argv[1]))["cells"]):
+    for o in cell.get("outputs", []):
+        if o["output_type"] == "error":
+            problems.append("cell %d failed:\n  %s" % (i, "\n  ".join(o["traceback"])))
+        elif o.get("name") == "stderr":
+            problems.append("cell %d wrote to stderr:\n  %s" % (i, "".join(o["text"])[:2000]))
+if problems:
+    sys.exit("\n".join(problems))
 PY
   then
     passed=$((passed + 1))
     echo "notebook $name: passed in $((SECONDS - start)) s"
   else
     failed=$((failed + 1))
-    echo "notebook $name: FAILED after $((SECONDS - start)) s; the end of $log:"
-    tail -n 40 "$log"
+    echo "notebook $name: FAILED after $((SECONDS - start)) s (log: $log)"
+    [ -f "$out/$name.ipynb" ] || tail -n 40 "$log"
   fi
   if [ -f "$out/$name.ipynb" ]; then
     "$jupyter" nbconvert --to html --output-dir "$out" "$out/$name.ipynb" >>"$log" 2>&1 \
