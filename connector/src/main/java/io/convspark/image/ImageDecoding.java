@@ -52,6 +52,8 @@ final class ImageDecoding {
   private static final byte[] GIF87 = {'G', 'I', 'F', '8', '7', 'a'};
   private static final byte[] GIF89 = {'G', 'I', 'F', '8', '9', 'a'};
   private static final byte[] BMP = {'B', 'M'};
+  private static final long BI_JPEG = 4;
+  private static final long BI_PNG = 5;
 
   static Decoded decode(byte[] data, int off, int len, long maxPixels, double maxRatio)
       throws ImageException {
@@ -159,6 +161,14 @@ final class ImageDecoding {
     // a negative height means top-down rows; Math.abs(MIN_VALUE) stays negative: refused
     checkSize("bmp", w, h == Integer.MIN_VALUE ? h : Math.abs(h), Math.max(bits, 1), len,
         maxPixels, maxRatio);
+    long compression = os2 ? 0 : le32(d, off + 30);
+    if (compression == BI_JPEG || compression == BI_PNG) {
+      // The JDK hands the embedded stream to its JPEG/PNG reader without our checks; a fuzzed
+      // BI_PNG took minutes there. Real BMPs almost never embed one.
+      throw new ImageException(Code.UNSUPPORTED_FORMAT, "header", "cannot decode bmp image:"
+          + " compression " + compression + " (" + (compression == BI_JPEG ? "BI_JPEG" : "BI_PNG")
+          + ", an embedded stream) is not supported; uncompressed, RLE and bitfields are");
+    }
     long declaredSize = le32(d, off + 2);
     long pixelOffset = le32(d, off + 10);
     if (pixelOffset > len || pixelOffset < 14 + dib) {
