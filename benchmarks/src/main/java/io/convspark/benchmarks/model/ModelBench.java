@@ -17,7 +17,7 @@ import java.util.Map;
  * The whole-model comparison of issue 6: every {@link ModelCase}, ConvSpark vs ONNX Runtime
  * interleaved, then the Spark part in a child JVM; writes models-LABEL.md and .png.
  * Usage (see benchmarks/run-models.sh): ModelBench [--quick] [--profile] [--label L]
- * [--out DIR] [--models DIR] [--spark-model ARCH] [--no-spark]
+ * [--out DIR] [--models DIR] [--spark-model ARCH] [--spark-heap SIZE] [--no-spark]
  */
 public final class ModelBench {
   private ModelBench() {}
@@ -44,6 +44,7 @@ public final class ModelBench {
       Path model = o.models.resolve(o.sparkModel + "-224x224.onnx");
       modelBytes(o.models, o.sparkModel, 224, 224);
       report.spark(o.sparkModel, runSparkChild(model, o.quick ? 64 : 512, o.quick ? 2 : 7,
+          o.sparkHeap,
           Path.of("benchmarks", "target", "spark-" + o.label + ".log")));
     }
     Path md = o.out.resolve("models-" + o.label + (o.quick ? "-quick" : "") + ".md");
@@ -61,8 +62,8 @@ public final class ModelBench {
   }
 
   /** Runs {@link SparkBench} in a fresh JVM (same java, flags and classpath). */
-  static Map<String, String> runSparkChild(Path model, int images, int runs, Path log)
-      throws Exception {
+  static Map<String, String> runSparkChild(Path model, int images, int runs, String heap,
+      Path log) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -70,7 +71,7 @@ public final class ModelBench {
         cmd.add(a);
       }
     }
-    cmd.add("-Xmx" + SPARK_HEAP);
+    cmd.add("-Xmx" + heap);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
         SparkBench.class.getName(), model.toString(), "" + images, "" + runs));
     Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
@@ -88,15 +89,11 @@ public final class ModelBench {
     if (p.waitFor() != 0) {
       throw new IllegalStateException("the Spark benchmark failed, see " + log);
     }
-    results.put("heap", SPARK_HEAP);
     return results;
   }
 
-  /** The Spark JVM's heap cap: enough for the cached images and two task arenas. */
-  static final String SPARK_HEAP = "2g";
-
   private record Options(boolean quick, boolean profile, boolean spark, String label, Path out,
-      Path models, String sparkModel, String command) {
+      Path models, String sparkModel, String sparkHeap, String command) {
     static Options parse(String[] args) {
       boolean quick = false;
       boolean profile = false;
@@ -105,6 +102,9 @@ public final class ModelBench {
       Path out = Path.of("benchmarks", "results");
       Path models = Path.of("benchmarks", "models");
       String sparkModel = "mobilenet_v2";
+      // The Spark JVM's heap cap, as an executor's would be: the cached images and two task
+      // arenas fit; a larger cap only lets the heap (and the RSS) grow before collecting.
+      String sparkHeap = "1g";
       String command = System.getProperty("bench.command", "ModelBench " + String.join(" ",
           args));
       for (int i = 0; i < args.length; i++) {
@@ -116,12 +116,13 @@ public final class ModelBench {
           case "--out" -> out = Path.of(args[++i]);
           case "--models" -> models = Path.of(args[++i]);
           case "--spark-model" -> sparkModel = args[++i];
+          case "--spark-heap" -> sparkHeap = args[++i];
           default -> throw new IllegalArgumentException("unknown option " + args[i]
               + "; usage: [--quick] [--profile] [--no-spark] [--label L] [--out DIR]"
-              + " [--models DIR] [--spark-model ARCH]");
+              + " [--models DIR] [--spark-model ARCH] [--spark-heap SIZE]");
         }
       }
-      return new Options(quick, profile, spark, label, out, models, sparkModel,
+      return new Options(quick, profile, spark, label, out, models, sparkModel, sparkHeap,
           command.replace(File.separatorChar, '/'));
     }
   }

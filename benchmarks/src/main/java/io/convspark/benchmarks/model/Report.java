@@ -152,10 +152,13 @@ final class Report {
         100 * ours / plain));
     s.append(f("| ORT in `mapPartitions`, one session per partition, 1 intra-op thread |"
         + " %.1f | %.0f%% |%n", ort, 100 * ort / plain));
-    s.append(f("%nPeak RSS of the Spark JVM after the ConvSpark job (VmHWM, before the ORT"
-        + " baseline runs): %d MiB (-Xmx%s). Bound: model %d MiB + arena %d MiB x 2 tasks +"
-        + " 300 MiB = %d MiB: %s.%n", peak, spark.get("heap"), modelMiB, arenaMiB, bound,
-        peak < bound ? "within" : "over"));
+    s.append(f("%nMemory of the Spark JVM (max heap %s MiB): peak RSS (VmHWM) after the"
+        + " ConvSpark job, before the ORT baseline runs, **%d MiB**; bound: model %d MiB +"
+        + " arena %d MiB x 2 tasks + 300 MiB = %d MiB: %s. For scale: peak before Spark"
+        + " started (model compiled, plain runs done) %s MiB; RSS with Spark up and the images"
+        + " cached, before inference, %s MiB.%n", spark.get("heap"), peak, modelMiB, arenaMiB,
+        bound, peak < bound ? "within" : "over", spark.get("rssAfterPlainMiB"),
+        spark.get("rssImagesCachedMiB")));
     return s.toString();
   }
 
