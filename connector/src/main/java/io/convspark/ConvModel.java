@@ -95,15 +95,24 @@ public final class ConvModel {
    * {@code s3a:}...; Hadoop comes with Spark). A remote ONNX model cannot use external data.
    */
   public static ConvModel load(String pathOrUri, int[] inputHW) {
+    return load(pathOrUri, inputHW, LoaderLimits.DEFAULT, CompileLimits.DEFAULT);
+  }
+
+  /**
+   * {@link #load(String, int[])} under explicit limits (a compiled {@code .csm} file is only
+   * size-checked: it was validated when it was compiled).
+   */
+  public static ConvModel load(String pathOrUri, int[] inputHW, LoaderLimits loaderLimits,
+      CompileLimits compileLimits) {
     if (!pathOrUri.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*")) {
-      return load(Path.of(pathOrUri), inputHW);
+      return load(Path.of(pathOrUri), inputHW, loaderLimits, compileLimits);
     }
     byte[] bytes = io.convspark.spark.HadoopModelFiles.read(pathOrUri,
-        io.convspark.onnx.LoaderLimits.DEFAULT.maxModelBytes());
+        loaderLimits.maxModelBytes());
     if (bytes.length >= 4 && Arrays.equals(Arrays.copyOf(bytes, 4), CSM_MAGIC)) {
       return fromCompiled(bytes);
     }
-    return load(bytes, inputHW);
+    return compile(OnnxLoader.load(bytes, null, loaderLimits), inputHW, compileLimits);
   }
 
   /** {@link #load(String, int[])} for a model with a fixed input size. */
