@@ -1,8 +1,8 @@
 package io.convspark.hostile;
 
+import static io.convspark.testing.ModelAssertions.rejects;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.convspark.ConvModel;
@@ -32,7 +32,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -61,14 +60,6 @@ class HostileExternalDataTest {
     secret = Files.write(tmp.resolve("secret.bin"), floatsLe(weights));
   }
 
-  static ModelException rejects(Executable load, String... parts) {
-    ModelException e = assertThrows(ModelException.class, load);
-    for (String p : parts) {
-      assertTrue(e.getMessage().contains(p), () -> "message lacks '" + p + "': "
-          + e.getMessage());
-    }
-    return e;
-  }
 
   /** Weights 'w' stored externally at {@code location}, with extra key/value pairs. */
   static TensorProto external(String location, String... keyValues) {

@@ -1,5 +1,8 @@
 package io.convspark.hostile;
 
+import static io.convspark.testing.ProtoBytes.field;
+import static io.convspark.testing.ProtoBytes.varint;
+import static io.convspark.testing.ModelAssertions.rejects;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -67,15 +70,6 @@ class HostileModelTest {
 
   // --- helpers ---
 
-  /** Asserts that {@code load} throws a ModelException (nothing else) containing every part. */
-  static ModelException rejects(Executable load, String... parts) {
-    ModelException e = assertThrows(ModelException.class, load);
-    for (String p : parts) {
-      assertTrue(e.getMessage().contains(p), () -> "message lacks '" + p + "': "
-          + e.getMessage());
-    }
-    return e;
-  }
 
   /** Loader-level rejection (parse and validate only). */
   static ModelException rejectsLoad(byte[] onnx, String... parts) {
@@ -180,22 +174,6 @@ class HostileModelTest {
     return m.toBuilder().setGraph(g).build().toByteArray();
   }
 
-  /** A length-delimited protobuf field. */
-  static byte[] field(int number, byte[] payload) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    varint(out, (number << 3) | 2);
-    varint(out, payload.length);
-    out.writeBytes(payload);
-    return out.toByteArray();
-  }
-
-  static void varint(ByteArrayOutputStream out, long v) {
-    while ((v & ~0x7fL) != 0) {
-      out.write((int) ((v & 0x7f) | 0x80));
-      v >>>= 7;
-    }
-    out.write((int) v);
-  }
 
   /** A FunctionProto (ModelProto field 25) with a name, a domain and the given body nodes. */
   static ByteString function(String name, String domain, NodeProto... body) {
@@ -931,11 +909,12 @@ class HostileModelTest {
         "more than the limit of 500 (LoaderLimits.maxWeightBytes)");
     ConvModel.load(file, null, LoaderLimits.DEFAULT.withMaxWeightBytes(832),
         CompileLimits.DEFAULT); // exactly at the limit fits
-    rejects(() -> LoaderLimits.DEFAULT.withMaxModelBytes(1L << 31), IllegalArgumentException.class,
+    throwsWith(() -> LoaderLimits.DEFAULT.withMaxModelBytes(1L << 31),
+        IllegalArgumentException.class,
         "cannot use maxModelBytes 2147483648");
   }
 
-  static void rejects(Executable e, Class<? extends Throwable> type, String part) {
+  static void throwsWith(Executable e, Class<? extends Throwable> type, String part) {
     Throwable t = assertThrows(type, e);
     assertTrue(t.getMessage().contains(part), t.getMessage());
   }
