@@ -19,6 +19,7 @@ public final class ModelSession implements AutoCloseable {
   private final WorkerPool pool;
   private final Frame frame;
   private int capacity;
+  private int microBatch;
   private boolean closed;
   /** Per-step nanoseconds while profiling, else null (the run loop then adds no clock reads). */
   private long[] stepNanos;
@@ -29,6 +30,7 @@ public final class ModelSession implements AutoCloseable {
     this.pool = WorkerPool.create(threads, pin);
     this.frame = new Frame(pool, model.offsetPerImage.length, model.maxInputs);
     this.frame.arena = new float[0];
+    this.microBatch = model.microBatch(threads);
   }
 
   public CompiledModel model() {
@@ -51,7 +53,8 @@ public final class ModelSession implements AutoCloseable {
 
   /**
    * Runs {@code batch} images stored NHWC from {@code inOff}; output i goes to {@code outs[i]}
-   * in ONNX (NCHW) order, {@code outputSize(i)} floats per image.
+   * in ONNX (NCHW) order, {@code outputSize(i)} floats per image. The batch runs in passes of
+   * {@link CompiledModel#microBatch(int)} images; results do not depend on the split.
    */
   public void run(float[] nhwc, int inOff, int batch, float[][] outs) {
     checkOpen();
@@ -64,23 +67,55 @@ public final class ModelSession implements AutoCloseable {
           + " floats from offset " + inOff + ", " + batch + " images of "
           + model.inputShape() + " need " + need);
     }
-    ensureCapacity(batch);
+    for (int i = 0; i < model.outputIds.length; i++) {
+      if (outs[i].length < (long) model.outputSize(i) * batch) {
+        throw new IllegalArgumentException("cannot run model: output " + i + " buffer has "
+            + outs[i].length + " floats, " + batch + " x " + model.outputSize(i)
+            + " are needed");
+      }
+    }
+    int pass = Math.min(batch, microBatch);
+    ensureCapacity(pass);
+    for (int n0 = 0; n0 < batch; n0 += pass) {
+      int b = Math.min(pass, batch - n0);
+      runPass(nhwc, inOff + n0 * model.inputSize(), b);
+      for (int i = 0; i < model.outputIds.length; i++) {
+        copyOut(i, b, outs[i], n0 * model.outputSize(i));
+      }
+    }
+    if (stepNanos != null) {
+      profiledRuns++;
+    }
+  }
+
+  /** Images per pass through the layers; {@link CompiledModel#microBatch(int)} unless set. */
+  public int microBatch() {
+    return microBatch;
+  }
+
+  /** Sets the images per pass (>= 1); larger passes use a larger arena. */
+  public void microBatch(int images) {
+    if (images < 1) {
+      throw new IllegalArgumentException("cannot set micro-batch " + images + ", must be >= 1");
+    }
+    microBatch = images;
+  }
+
+  private void runPass(float[] nhwc, int inOff, int batch) {
     float[] arena = frame.arena;
     for (int v = 0; v < model.offsetPerImage.length; v++) {
       frame.slotOffset[v] = (int) (model.offsetPerImage[v] * batch);
     }
     frame.batch = batch;
     frame.scratchOff = (int) (model.arenaPerImage * batch);
-    System.arraycopy(nhwc, inOff, arena, frame.slotOffset[model.inputId], (int) need);
+    System.arraycopy(nhwc, inOff, arena, frame.slotOffset[model.inputId],
+        model.inputSize() * batch);
     if (stepNanos == null) {
       for (Step s : model.steps) {
         s.run(frame);
       }
     } else {
       runTimed();
-    }
-    for (int i = 0; i < model.outputIds.length; i++) {
-      copyOut(i, batch, outs[i]);
     }
   }
 
@@ -93,7 +128,6 @@ public final class ModelSession implements AutoCloseable {
       stepNanos[i] += t1 - t0;
       t0 = t1;
     }
-    profiledRuns++;
   }
 
   /**
@@ -118,12 +152,8 @@ public final class ModelSession implements AutoCloseable {
     return out;
   }
 
-  private void copyOut(int i, int batch, float[] dst) {
+  private void copyOut(int i, int batch, float[] dst, int dstOff) {
     int size = model.outputSize(i);
-    if (dst.length < (long) size * batch) {
-      throw new IllegalArgumentException("cannot run model: output " + i + " buffer has "
-          + dst.length + " floats, " + batch + " x " + size + " are needed");
-    }
     int src = frame.slotOffset[model.outputIds[i]];
     var shape = model.outputShapes.get(i);
     if (shape.rank() == 4 && shape.dim(2) * shape.dim(3) > 1) {
@@ -132,12 +162,12 @@ public final class ModelSession implements AutoCloseable {
       for (int n = 0; n < batch; n++) {
         for (int p = 0; p < hw; p++) {
           for (int ch = 0; ch < c; ch++) {
-            dst[n * size + ch * hw + p] = frame.arena[src + n * size + p * c + ch];
+            dst[dstOff + n * size + ch * hw + p] = frame.arena[src + n * size + p * c + ch];
           }
         }
       }
     } else {
-      System.arraycopy(frame.arena, src, dst, 0, size * batch);
+      System.arraycopy(frame.arena, src, dst, dstOff, size * batch);
     }
   }
 

@@ -65,6 +65,39 @@ class SessionAllocationTest {
     }
   }
 
+  /** A batch split into passes (with a short last pass) gives the bits of one whole pass. */
+  @Test
+  void passesOfAnySizeGiveTheSameBits() {
+    for (ConvModel model : new ConvModel[] {ConvModel.load(Models.mobilenetV2Style(33), null),
+        ConvModel.load(Models.convBnRelu(9), null)}) {
+      int batch = 5;
+      float[] in = OnnxModelBuilder.random(7, batch * model.compiled().inputSize());
+      try (ModelSession s = model.newSession(2)) {
+        assertEquals(model.compiled().microBatch(2), s.microBatch());
+        s.microBatch(batch);
+        float[] whole = s.run(in, batch)[0];
+        for (int pass : new int[] {1, 2, 3}) {
+          s.microBatch(pass);
+          float[] split = s.run(in, batch)[0];
+          for (int k = 0; k < whole.length; k++) {
+            assertEquals(Float.floatToIntBits(whole[k]), Float.floatToIntBits(split[k]),
+                "output " + k + " of a batch of 5 differs between passes of " + pass + " and 5");
+          }
+        }
+        assertThrows(IllegalArgumentException.class, () -> s.microBatch(0));
+      }
+    }
+  }
+
+  @Test
+  void microBatchFollowsTheArenaBudgetPerThread() {
+    CompiledModel m = ConvModel.load(Models.mobilenetV2Style(33), null).compiled();
+    long perImage = m.arenaBytes(1);
+    assertEquals(Math.max(1, (12L << 20) / perImage), m.microBatch(1));
+    assertEquals(Math.max(1, (24L << 20) / perImage), m.microBatch(2));
+    assertEquals(m.arenaBytes(Math.min(3, m.microBatch(1))), m.sessionArenaBytes(3, 1));
+  }
+
   @Test
   void closedSessionRefusesToRun() {
     ConvModel model = ConvModel.load(Models.convBnRelu(9), null);

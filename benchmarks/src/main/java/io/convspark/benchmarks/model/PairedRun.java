@@ -60,7 +60,7 @@ final class PairedRun {
       List<LayerProfile.Layer> layers = profile ? profile(ours, model, nhwc, n, outs)
           : List.of();
       return new Result(c, model.compiled().gflopsPerImage(), a, b, layers,
-          model.compiled().parameterBytes(), model.compiled().arenaBytes(n));
+          model.compiled().parameterBytes(), model.compiled().sessionArenaBytes(n, c.threads()));
     }
   }
 

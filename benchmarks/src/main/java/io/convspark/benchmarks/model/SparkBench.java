@@ -73,7 +73,7 @@ public final class SparkBench {
     }
     result("modelBytes", model.compiled().parameterBytes());
     result("onnxBytes", onnx.length);
-    result("arenaBytesPerTask", model.compiled().arenaBytes(BATCH));
+    result("arenaBytesPerTask", model.compiled().sessionArenaBytes(BATCH, 1));
     result("heap", Runtime.getRuntime().maxMemory() >> 20);
   }
 
