@@ -21,8 +21,9 @@ def conv_method(nv, rb):
     a = L.append
     a(f"  /** {rb} pixels x {nv} vectors: {rb * nv} accumulators, {nv} weight loads and {rb}"
       f" broadcasts per step. */")
-    a(f"  static void conv{nv}x{rb}(float[] in, int inBase, int ps, int[] kOff, int kTotal,")
-    a(f"      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {{")
+    a(f"  static void conv{nv}x{rb}(float[] in, int inBase, int ps, int col, int rowW, int rowJump,")
+    a(f"      int[] kOff, int kTotal, float[] w, int wOff, float[] out, int ob, int ops, int lastLanes,")
+    a(f"      float lo, float hi) {{")
     for v in range(nv):
         a(f"    FloatVector b{v} = FloatVector.fromArray(F, w, wOff + {v} * L);")
     for r in range(rb):
@@ -31,8 +32,18 @@ def conv_method(nv, rb):
     a(f"    FloatVector lov = FloatVector.broadcast(F, lo);")
     a(f"    FloatVector hiv = FloatVector.broadcast(F, hi);")
     a(f"    int wp = wOff + {nv} * L;")
+    # Pixel offsets step by ps and jump at each row end; no division per tile (small-K convs
+    # such as the 3-channel stem spend as long in tile setup as in the reduction).
+    if rb > 1:
+        a(f"    int cc = col;")
+        a(f"    int pr = 0;")
     for r in range(1, rb):
-        a(f"    final int p{r} = {r} * ps;")
+        a(f"    pr += ps;")
+        a(f"    if (++cc == rowW) {{")
+        a(f"      cc = 0;")
+        a(f"      pr += rowJump;")
+        a(f"    }}")
+        a(f"    final int p{r} = pr;")
     a(f"    for (int k = 0; k < kTotal; k++) {{")
     for v in range(nv):
         a(f"      FloatVector w{v} = FloatVector.fromArray(F, w, wp + {v} * L);")
@@ -200,11 +211,12 @@ def dispatch():
     L = []
     a = L.append
     a("  @Override")
-    a("  public void convTile(int nv, int rb, float[] in, int inBase, int ps, int[] kOff, int kTotal,")
-    a("      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {")
+    a("  public void convTile(int nv, int rb, float[] in, int inBase, int ps, int col, int rowW,")
+    a("      int rowJump, int[] kOff, int kTotal, float[] w, int wOff, float[] out, int ob, int ops,")
+    a("      int lastLanes, float lo, float hi) {")
     a("    switch (nv * 100 + rb) {")
     for nv, rb in CONV_BLOCKS:
-        a(f"      case {nv * 100 + rb}: conv{nv}x{rb}(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi); return;")
+        a(f"      case {nv * 100 + rb}: conv{nv}x{rb}(in, inBase, ps, col, rowW, rowJump, kOff, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi); return;")
     a("      default: throw new IllegalArgumentException(\"no conv tile \" + nv + \"x\" + rb);")
     a("    }")
     a("  }")

@@ -133,9 +133,17 @@ public final class CompiledModel {
     return 4 * (arenaPerImage + scratchFloats) * batch;
   }
 
-  /** Arena bytes of a session with {@code threads} workers running batches of {@code batch}. */
+  /**
+   * Arena bytes of a session with {@code threads} workers running batches of {@code batch}:
+   * one arena per worker for the images split among them, plus one for the leftover images
+   * whose layers are split across the workers.
+   */
   public long sessionArenaBytes(int batch, int threads) {
-    return arenaBytes(Math.min(batch, microBatch(threads)));
+    int t = Math.max(1, threads);
+    int perWorker = t > 1 ? batch / t : 0;
+    int left = batch - perWorker * t;
+    long bytes = t * arenaBytes(Math.min(perWorker, microBatch(1)));
+    return bytes + arenaBytes(Math.min(left, microBatch(t)));
   }
 
   /**

@@ -6,6 +6,8 @@ import io.convspark.kernels.WorkerPool;
 final class Frame {
   final WorkerPool pool;
   float[] arena;
+  /** Images the arena holds. */
+  int capacity;
   int batch;
   /** Arena offset of the shared conv scratch, after all values. */
   int scratchOff;

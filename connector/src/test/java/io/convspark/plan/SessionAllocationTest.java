@@ -65,7 +65,10 @@ class SessionAllocationTest {
     }
   }
 
-  /** A batch split into passes (with a short last pass) gives the bits of one whole pass. */
+  /**
+   * A batch split into passes (with a short last pass), or by image across threads (2 + 2,
+   * the fifth split by layer), gives the bits of one whole pass.
+   */
   @Test
   void passesOfAnySizeGiveTheSameBits() {
     for (ConvModel model : new ConvModel[] {ConvModel.load(Models.mobilenetV2Style(33), null),
@@ -75,13 +78,18 @@ class SessionAllocationTest {
       try (ModelSession s = model.newSession(2)) {
         assertEquals(model.compiled().microBatch(2), s.microBatch());
         s.microBatch(batch);
+        s.splitImages(false);
         float[] whole = s.run(in, batch)[0];
-        for (int pass : new int[] {1, 2, 3}) {
-          s.microBatch(pass);
-          float[] split = s.run(in, batch)[0];
-          for (int k = 0; k < whole.length; k++) {
-            assertEquals(Float.floatToIntBits(whole[k]), Float.floatToIntBits(split[k]),
-                "output " + k + " of a batch of 5 differs between passes of " + pass + " and 5");
+        for (boolean byImage : new boolean[] {false, true}) {
+          s.splitImages(byImage);
+          for (int pass : new int[] {1, 2, 3}) {
+            s.microBatch(pass);
+            float[] split = s.run(in, batch)[0];
+            for (int k = 0; k < whole.length; k++) {
+              assertEquals(Float.floatToIntBits(whole[k]), Float.floatToIntBits(split[k]),
+                  "output " + k + " of a batch of 5 differs between one pass of 5 and passes of "
+                  + pass + (byImage ? ", images split across threads" : ""));
+            }
           }
         }
         assertThrows(IllegalArgumentException.class, () -> s.microBatch(0));
@@ -96,6 +104,9 @@ class SessionAllocationTest {
     assertEquals(Math.max(1, (12L << 20) / perImage), m.microBatch(1));
     assertEquals(Math.max(1, (24L << 20) / perImage), m.microBatch(2));
     assertEquals(m.arenaBytes(Math.min(3, m.microBatch(1))), m.sessionArenaBytes(3, 1));
+    // 2 workers take 2 images each in their own arenas; the fifth runs split across both.
+    assertEquals(2 * m.arenaBytes(Math.min(2, m.microBatch(1))) + m.arenaBytes(1),
+        m.sessionArenaBytes(5, 2));
   }
 
   @Test

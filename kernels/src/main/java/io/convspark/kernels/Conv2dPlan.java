@@ -254,7 +254,7 @@ public final class Conv2dPlan {
         if (copiesInput) {
           run(pool, padTask, batch * paddedH, batch);
         }
-        run(pool, computeTask, batch * blocks.count() * outH, batch);
+        run(pool, computeTask, batch * blocks.count() * directChunks(), batch);
     }
   }
 
@@ -283,6 +283,11 @@ public final class Conv2dPlan {
   private int gemmChunks(int batch) {
     long pixels = (long) batch * outH * outW;
     return (int) Math.max(1, pixels / GEMM_CHUNK_PIXELS);
+  }
+
+  /** Direct: chunks of an image's output pixels; sliding: its output rows. */
+  private int directChunks() {
+    return algorithm == Algorithm.SLIDING ? outH : Math.max(1, outH * outW / GEMM_CHUNK_PIXELS);
   }
 
   /** Copies padded rows [begin, end) of the batch (image-major), zeroing the border. */
@@ -330,40 +335,59 @@ public final class Conv2dPlan {
       int p0 = chunk * GEMM_CHUNK_PIXELS;
       int p1 = chunk == chunks - 1 ? pixels : p0 + GEMM_CHUNK_PIXELS;
       int inBase = c.inOff + blocks.group()[b] * icg;
-      tiles(c, b, p0, p1, pixels, c.in, inBase, cin, c.outOff, cout, c.auxOff);
+      tiles(c, b, p0, p1, pixels, c.in, inBase, cin, NO_WRAP, 0, c.outOff, cout, c.auxOff);
     }
   }
 
-  // Item = (block, output row), block-major so a block's weights stay in L2 across rows. Row-
-  // major measured slower on 2 threads (grouped 28x28: 1.54x vs 1.76x, JMH, one run each).
+  // Item = (image, block, chunk), block-major so a block's weights stay in L2 across the
+  // image's chunks. Row-major measured slower on 2 threads (grouped 28x28: 1.54x vs 1.76x).
+  // Direct tiles run along the image's flattened output pixels and cross rows (a 7x7 output
+  // costs 49 pixel slots, not 7 rows of two shifted 6-pixel tiles); sliding tiles stay in a row.
   private void directItems(KernelCall c, int begin, int end) {
     int cin = shape.inC();
     int cout = shape.outC();
     int icg = shape.inChannelsPerGroup();
     float[] src = copiesInput ? c.scratch : c.in;
     int ps = shape.strideW() * cin;
-    int perImage = blocks.count() * outH;
+    int chunks = directChunks();
+    int perImage = blocks.count() * chunks;
+    boolean sliding = algorithm == Algorithm.SLIDING;
+    int run = sliding ? outW : outH * outW;
+    int chunkPixels = sliding ? outW : GEMM_CHUNK_PIXELS;
+    int rowJump = shape.strideH() * paddedW * cin - outW * ps;
     for (int item = begin; item < end; item++) {
       int n = item / perImage;
-      int b = (item % perImage) / outH;
-      int oh = item % outH;
+      int b = (item % perImage) / chunks;
+      int chunk = item % chunks;
       int image = copiesInput ? c.scratchOff + n * (int) scratchFloats()
           : c.inOff + (int) ((long) n * shape.inputCount());
       int outImage = c.outOff + (int) ((long) n * shape.outputCount());
       int resImage = c.auxOff + (int) ((long) n * shape.outputCount());
-      int rowIn = image + oh * shape.strideH() * paddedW * cin + blocks.group()[b] * icg;
-      int rowOut = oh * outW;
-      tiles(c, b, 0, outW, outW, src, rowIn, ps, outImage + rowOut * cout, cout,
-          resImage + rowOut * cout);
+      int inBase = image + blocks.group()[b] * icg;
+      if (sliding) {
+        int rowIn = inBase + chunk * shape.strideH() * paddedW * cin;
+        int rowOut = chunk * outW * cout;
+        tiles(c, b, 0, outW, outW, src, rowIn, ps, NO_WRAP, 0, outImage + rowOut, cout,
+            resImage + rowOut);
+      } else {
+        int p0 = chunk * chunkPixels;
+        int p1 = chunk == chunks - 1 ? run : p0 + chunkPixels;
+        tiles(c, b, p0, p1, run, src, inBase, ps, outW, rowJump, outImage, cout, resImage);
+      }
     }
   }
+
+  /** Row width that never wraps: GEMM and sliding runs are one input row. */
+  private static final int NO_WRAP = 1 << 30;
 
   /**
    * Pixels [p0, p1) of a run of {@code runLength} pixels in tiles of the block's height; a run's
    * last partial tile is shifted back to overlap its neighbour (same bits, no tail kernel).
+   * Pixel p of the run reads input from {@code inBase + p * ps + p / rowW * rowJump} and writes
+   * output at {@code outBase + p * cout}.
    */
   private void tiles(KernelCall c, int b, int p0, int p1, int runLength, float[] src, int inBase,
-      int ps, int outBase, int cout, int resBase) {
+      int ps, int rowW, int rowJump, int outBase, int cout, int resBase) {
     int nv = blocks.vectors()[b];
     int ch = blocks.channels()[b];
     int oc = blocks.ocStart()[b];
@@ -373,6 +397,8 @@ public final class Conv2dPlan {
     int rb = sliding ? kernels.slideRows() : gemmTileRows(b);
     int kTotal = kOff.length;
     boolean epi = epiloguePass;
+    int col = p0 % rowW; // column of pixel p, and the row jumps before it: no division per tile
+    int jumps = p0 / rowW * rowJump;
     for (int p = p0; p < p1; ) {
       int start;
       int rows;
@@ -383,19 +409,27 @@ public final class Conv2dPlan {
         start = Math.min(p, runLength - rb);
         rows = rb;
       }
+      if (start != p) {
+        col = start % rowW;
+        jumps = start / rowW * rowJump;
+      }
       int o = outBase + start * cout + oc;
+      int tileIn = inBase + start * ps + jumps;
       if (sliding) {
-        kernels.convSlideTile(rows, src, inBase + start * ps, ps, kOff, kTotal, packed, wOff,
+        kernels.convSlideTile(rows, src, tileIn, ps, kOff, kTotal, packed, wOff,
             c.out, o, cout, lastLanes, clampLo, clampHi);
       } else {
-        kernels.convTile(nv, rows, src, inBase + start * ps, ps, kOff, kTotal, packed, wOff,
-            c.out, o, cout, lastLanes, clampLo, clampHi);
+        kernels.convTile(nv, rows, src, tileIn, ps, col, rowW, rowJump, kOff, kTotal, packed,
+            wOff, c.out, o, cout, lastLanes, clampLo, clampHi);
       }
       if (epi) {
         kernels.epilogue(epilogue, c.out, o, cout, rows, ch, c.aux, resBase + start * cout + oc,
             cout);
       }
       p = start + rows;
+      for (col += rows; col >= rowW; col -= rowW) {
+        jumps += rowJump;
+      }
     }
   }
 

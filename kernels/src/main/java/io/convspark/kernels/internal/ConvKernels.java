@@ -13,16 +13,21 @@ public interface ConvKernels {
   /**
    * Direct-convolution tile: {@code rb} output pixels x {@code nv} vectors of output channels.
    * Accumulators start at the panel's bias and run over {@code kTotal} reduction steps; step k
-   * reads input {@code in[inBase + r * inPixStride + kOff[k]]} for pixel r and weights
+   * reads input {@code in[inBase + origin(r) + kOff[k]]} for pixel r and weights
    * {@code w[wOff + nv*L + k*nv*L ...]}. The last vector stores only {@code lastLanes} lanes.
    * Stored values are clamped to [lo, hi]: ReLU and Clip cost no epilogue pass.
+   *
+   * <p>A tile may cross output rows: {@code origin(r) = r * inPixStride + (col + r) / rowW *
+   * rowJump}, where the first pixel is column {@code col} of rows {@code rowW} pixels wide and
+   * the next row's input starts {@code rowJump} floats further than a plain stride would put
+   * it. A 7-wide output row then costs 7 pixel slots instead of two shifted 6-pixel tiles.
    *
    * @param nv 1, 2 or 4
    * @param rb 1 or {@link #tileRows(int) tileRows(nv)}
    */
-  void convTile(int nv, int rb, float[] in, int inBase, int inPixStride, int[] kOff, int kTotal,
-      float[] w, int wOff, float[] out, int outBase, int outPixStride, int lastLanes,
-      float lo, float hi);
+  void convTile(int nv, int rb, float[] in, int inBase, int inPixStride, int col, int rowW,
+      int rowJump, int[] kOff, int kTotal, float[] w, int wOff, float[] out, int outBase,
+      int outPixStride, int lastLanes, float lo, float hi);
 
   /**
    * Applies activation and residual in place to {@code pixels} x {@code channels} outputs that a

@@ -52,8 +52,9 @@ final class ScalarConvKernels implements ConvKernels {
   }
 
   @Override
-  public void convTile(int nv, int rb, float[] in, int inBase, int ps, int[] kOff, int kTotal,
-      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
+  public void convTile(int nv, int rb, float[] in, int inBase, int ps, int col, int rowW,
+      int rowJump, int[] kOff, int kTotal, float[] w, int wOff, float[] out, int ob, int ops,
+      int lastLanes, float lo, float hi) {
     int width = nv * L;
     int valid = width - L + lastLanes;
     for (int r = 0; r < rb; r++) {
@@ -62,8 +63,13 @@ final class ScalarConvKernels implements ConvKernels {
     int wp = wOff + width;
     for (int k = 0; k < kTotal; k++, wp += width) {
       int src = inBase + kOff[k];
-      for (int r = 0; r < rb; r++) {
-        float x = in[src + r * ps];
+      int cc = col;
+      for (int r = 0; r < rb; r++, src += ps) {
+        float x = in[src];
+        if (++cc == rowW) {
+          cc = 0;
+          src += rowJump;
+        }
         int o = ob + r * ops;
         for (int l = 0; l < valid; l++) {
           out[o + l] = Math.fma(w[wp + l], x, out[o + l]);

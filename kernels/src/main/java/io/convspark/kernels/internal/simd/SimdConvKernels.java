@@ -12,22 +12,24 @@ final class SimdConvKernels extends SimdConvSupport {
   private static final int L = LANES;
 
   @Override
-  public void convTile(int nv, int rb, float[] in, int inBase, int ps, int[] kOff, int kTotal,
-      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
+  public void convTile(int nv, int rb, float[] in, int inBase, int ps, int col, int rowW,
+      int rowJump, int[] kOff, int kTotal, float[] w, int wOff, float[] out, int ob, int ops,
+      int lastLanes, float lo, float hi) {
     switch (nv * 100 + rb) {
-      case 406: conv4x6(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi); return;
-      case 208: conv2x8(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi); return;
-      case 112: conv1x12(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi); return;
-      case 401: conv4x1(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi); return;
-      case 201: conv2x1(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi); return;
-      case 101: conv1x1(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi); return;
+      case 406: conv4x6(in, inBase, ps, col, rowW, rowJump, kOff, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi); return;
+      case 208: conv2x8(in, inBase, ps, col, rowW, rowJump, kOff, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi); return;
+      case 112: conv1x12(in, inBase, ps, col, rowW, rowJump, kOff, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi); return;
+      case 401: conv4x1(in, inBase, ps, col, rowW, rowJump, kOff, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi); return;
+      case 201: conv2x1(in, inBase, ps, col, rowW, rowJump, kOff, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi); return;
+      case 101: conv1x1(in, inBase, ps, col, rowW, rowJump, kOff, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi); return;
       default: throw new IllegalArgumentException("no conv tile " + nv + "x" + rb);
     }
   }
 
   /** 6 pixels x 4 vectors: 24 accumulators, 4 weight loads and 6 broadcasts per step. */
-  static void conv4x6(float[] in, int inBase, int ps, int[] kOff, int kTotal,
-      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
+  static void conv4x6(float[] in, int inBase, int ps, int col, int rowW, int rowJump,
+      int[] kOff, int kTotal, float[] w, int wOff, float[] out, int ob, int ops, int lastLanes,
+      float lo, float hi) {
     FloatVector b0 = FloatVector.fromArray(F, w, wOff + 0 * L);
     FloatVector b1 = FloatVector.fromArray(F, w, wOff + 1 * L);
     FloatVector b2 = FloatVector.fromArray(F, w, wOff + 2 * L);
@@ -59,11 +61,38 @@ final class SimdConvKernels extends SimdConvSupport {
     FloatVector lov = FloatVector.broadcast(F, lo);
     FloatVector hiv = FloatVector.broadcast(F, hi);
     int wp = wOff + 4 * L;
-    final int p1 = 1 * ps;
-    final int p2 = 2 * ps;
-    final int p3 = 3 * ps;
-    final int p4 = 4 * ps;
-    final int p5 = 5 * ps;
+    int cc = col;
+    int pr = 0;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p1 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p2 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p3 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p4 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p5 = pr;
     for (int k = 0; k < kTotal; k++) {
       FloatVector w0 = FloatVector.fromArray(F, w, wp + 0 * L);
       FloatVector w1 = FloatVector.fromArray(F, w, wp + 1 * L);
@@ -130,8 +159,9 @@ final class SimdConvKernels extends SimdConvSupport {
   }
 
   /** 8 pixels x 2 vectors: 16 accumulators, 2 weight loads and 8 broadcasts per step. */
-  static void conv2x8(float[] in, int inBase, int ps, int[] kOff, int kTotal,
-      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
+  static void conv2x8(float[] in, int inBase, int ps, int col, int rowW, int rowJump,
+      int[] kOff, int kTotal, float[] w, int wOff, float[] out, int ob, int ops, int lastLanes,
+      float lo, float hi) {
     FloatVector b0 = FloatVector.fromArray(F, w, wOff + 0 * L);
     FloatVector b1 = FloatVector.fromArray(F, w, wOff + 1 * L);
     FloatVector a0_0 = b0;
@@ -153,13 +183,50 @@ final class SimdConvKernels extends SimdConvSupport {
     FloatVector lov = FloatVector.broadcast(F, lo);
     FloatVector hiv = FloatVector.broadcast(F, hi);
     int wp = wOff + 2 * L;
-    final int p1 = 1 * ps;
-    final int p2 = 2 * ps;
-    final int p3 = 3 * ps;
-    final int p4 = 4 * ps;
-    final int p5 = 5 * ps;
-    final int p6 = 6 * ps;
-    final int p7 = 7 * ps;
+    int cc = col;
+    int pr = 0;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p1 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p2 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p3 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p4 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p5 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p6 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p7 = pr;
     for (int k = 0; k < kTotal; k++) {
       FloatVector w0 = FloatVector.fromArray(F, w, wp + 0 * L);
       FloatVector w1 = FloatVector.fromArray(F, w, wp + 1 * L);
@@ -210,8 +277,9 @@ final class SimdConvKernels extends SimdConvSupport {
   }
 
   /** 12 pixels x 1 vectors: 12 accumulators, 1 weight loads and 12 broadcasts per step. */
-  static void conv1x12(float[] in, int inBase, int ps, int[] kOff, int kTotal,
-      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
+  static void conv1x12(float[] in, int inBase, int ps, int col, int rowW, int rowJump,
+      int[] kOff, int kTotal, float[] w, int wOff, float[] out, int ob, int ops, int lastLanes,
+      float lo, float hi) {
     FloatVector b0 = FloatVector.fromArray(F, w, wOff + 0 * L);
     FloatVector a0_0 = b0;
     FloatVector a1_0 = b0;
@@ -228,17 +296,74 @@ final class SimdConvKernels extends SimdConvSupport {
     FloatVector lov = FloatVector.broadcast(F, lo);
     FloatVector hiv = FloatVector.broadcast(F, hi);
     int wp = wOff + 1 * L;
-    final int p1 = 1 * ps;
-    final int p2 = 2 * ps;
-    final int p3 = 3 * ps;
-    final int p4 = 4 * ps;
-    final int p5 = 5 * ps;
-    final int p6 = 6 * ps;
-    final int p7 = 7 * ps;
-    final int p8 = 8 * ps;
-    final int p9 = 9 * ps;
-    final int p10 = 10 * ps;
-    final int p11 = 11 * ps;
+    int cc = col;
+    int pr = 0;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p1 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p2 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p3 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p4 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p5 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p6 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p7 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p8 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p9 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p10 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p11 = pr;
     for (int k = 0; k < kTotal; k++) {
       FloatVector w0 = FloatVector.fromArray(F, w, wp + 0 * L);
       int src = inBase + kOff[k];
@@ -284,8 +409,9 @@ final class SimdConvKernels extends SimdConvSupport {
   }
 
   /** 1 pixels x 4 vectors: 4 accumulators, 4 weight loads and 1 broadcasts per step. */
-  static void conv4x1(float[] in, int inBase, int ps, int[] kOff, int kTotal,
-      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
+  static void conv4x1(float[] in, int inBase, int ps, int col, int rowW, int rowJump,
+      int[] kOff, int kTotal, float[] w, int wOff, float[] out, int ob, int ops, int lastLanes,
+      float lo, float hi) {
     FloatVector b0 = FloatVector.fromArray(F, w, wOff + 0 * L);
     FloatVector b1 = FloatVector.fromArray(F, w, wOff + 1 * L);
     FloatVector b2 = FloatVector.fromArray(F, w, wOff + 2 * L);
@@ -318,8 +444,9 @@ final class SimdConvKernels extends SimdConvSupport {
   }
 
   /** 1 pixels x 2 vectors: 2 accumulators, 2 weight loads and 1 broadcasts per step. */
-  static void conv2x1(float[] in, int inBase, int ps, int[] kOff, int kTotal,
-      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
+  static void conv2x1(float[] in, int inBase, int ps, int col, int rowW, int rowJump,
+      int[] kOff, int kTotal, float[] w, int wOff, float[] out, int ob, int ops, int lastLanes,
+      float lo, float hi) {
     FloatVector b0 = FloatVector.fromArray(F, w, wOff + 0 * L);
     FloatVector b1 = FloatVector.fromArray(F, w, wOff + 1 * L);
     FloatVector a0_0 = b0;
@@ -342,8 +469,9 @@ final class SimdConvKernels extends SimdConvSupport {
   }
 
   /** 1 pixels x 1 vectors: 1 accumulators, 1 weight loads and 1 broadcasts per step. */
-  static void conv1x1(float[] in, int inBase, int ps, int[] kOff, int kTotal,
-      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
+  static void conv1x1(float[] in, int inBase, int ps, int col, int rowW, int rowJump,
+      int[] kOff, int kTotal, float[] w, int wOff, float[] out, int ob, int ops, int lastLanes,
+      float lo, float hi) {
     FloatVector b0 = FloatVector.fromArray(F, w, wOff + 0 * L);
     FloatVector a0_0 = b0;
     FloatVector lov = FloatVector.broadcast(F, lo);
