@@ -18,7 +18,8 @@ import java.util.Objects;
  *   <li>{@code depthwise}: groups == channels with multiplier 1; channels in vector lanes,
  *       borders clipped in the kernel (no padding copy).
  *   <li>{@code sliding}: kernel width 3, stride 1, at most one vector of output channels per
- *       group (RegNet's grouped convs): each input broadcast feeds three taps.
+ *       group (RegNet's grouped convs), output rows at least one tile wide: each input
+ *       broadcast feeds three taps.
  *   <li>{@code direct}: everything else (any kernel, stride, dilation, groups, the 3-channel
  *       stem); input copied into a zero-bordered scratch image when padded.
  * </ul>
@@ -62,6 +63,8 @@ public final class Conv2dPlan {
   /** A multiple of every tile height (4, 6, 8, 12), so chunk starts are tile starts. */
   private static final int GEMM_CHUNK_PIXELS = 48;
   private static final double PARALLEL_MIN_FLOPS = 5e5;
+  /** The SIMD sliding tile's width: narrower output rows use direct tiles. */
+  private static final int SLIDING_MIN_WIDTH = 8;
 
   private Conv2dPlan(Conv2dShape s, float[] oihw, float[] bias, Epilogue e, KernelSupport ks) {
     this.shape = s;
@@ -87,7 +90,10 @@ public final class Conv2dPlan {
         && !s.hasPadding()) {
       algorithm = Algorithm.GEMM;
     } else if (s.kernelW() == 3 && s.strideW() == 1 && s.dilationW() == 1
-        && s.outChannelsPerGroup() <= lanes) {
+        && s.outChannelsPerGroup() <= lanes && s.outW() >= SLIDING_MIN_WIDTH) {
+      // Rows narrower than a sliding tile would run one pixel per tile; direct tiles cross
+      // rows instead (RegNetX's 7x7 g25 layers). Fixed, not per provider: the scalar and SIMD
+      // providers must pick the same algorithm to give the same bits.
       algorithm = Algorithm.SLIDING;
     } else {
       algorithm = Algorithm.DIRECT;
