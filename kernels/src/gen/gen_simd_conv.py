@@ -64,14 +64,22 @@ def conv_method(nv, rb, wrap):
             a(f"      a{r}_{v} = w{v}.fma(x{r}, a{r}_{v});")
     a(f"      wp += {nv} * L;")
     a(f"    }}")
-    a(f"    VectorMask<Float> m = Species.prefix(lastLanes);")
-    for r in range(rb):
-        base = "ob" if r == 0 else f"ob + {r} * ops"
-        for v in range(nv):
-            if v < nv - 1:
-                a(f"    lov.max(a{r}_{v}).min(hiv).intoArray(out, {base} + {v} * L);")
-            else:
-                a(f"    lov.max(a{r}_{v}).min(hiv).intoArray(out, {base} + {v} * L, m);")
+    # A masked store through a mask loaded from an array is not intrinsified on JDK 17 (C2
+    # falls back to a lane loop, about a quarter of a small-K tile): full panels store plain.
+    for masked in (False, True):
+        if not masked:
+            a(f"    if (lastLanes == L) {{")
+        else:
+            a(f"    }} else {{")
+            a(f"      VectorMask<Float> m = Species.prefix(lastLanes);")
+        for r in range(rb):
+            base = "ob" if r == 0 else f"ob + {r} * ops"
+            for v in range(nv):
+                if v < nv - 1 or not masked:
+                    a(f"      lov.max(a{r}_{v}).min(hiv).intoArray(out, {base} + {v} * L);")
+                else:
+                    a(f"      lov.max(a{r}_{v}).min(hiv).intoArray(out, {base} + {v} * L, m);")
+    a(f"    }}")
     a(f"  }}")
     return "\n".join(L)
 
@@ -171,10 +179,16 @@ def slide_method(rb):
             a(f"      a{r} = w{kw}.fma(x{r + kw}, a{r});")
     a(f"      wp += 3 * L;")
     a(f"    }}")
-    a(f"    VectorMask<Float> m = Species.prefix(lastLanes);")
+    a(f"    if (lastLanes == L) {{")
     for r in range(rb):
         base = "ob" if r == 0 else f"ob + {r} * ops"
-        a(f"    lov.max(a{r}).min(hiv).intoArray(out, {base}, m);")
+        a(f"      lov.max(a{r}).min(hiv).intoArray(out, {base});")
+    a(f"    }} else {{")
+    a(f"      VectorMask<Float> m = Species.prefix(lastLanes);")
+    for r in range(rb):
+        base = "ob" if r == 0 else f"ob + {r} * ops"
+        a(f"      lov.max(a{r}).min(hiv).intoArray(out, {base}, m);")
+    a(f"    }}")
     a(f"  }}")
     return "\n".join(L)
 

@@ -122,31 +122,58 @@ final class SimdConvKernels extends SimdConvSupport {
       a5_3 = w3.fma(x5, a5_3);
       wp += 4 * L;
     }
-    VectorMask<Float> m = Species.prefix(lastLanes);
-    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
-    lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L);
-    lov.max(a0_2).min(hiv).intoArray(out, ob + 2 * L);
-    lov.max(a0_3).min(hiv).intoArray(out, ob + 3 * L, m);
-    lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
-    lov.max(a1_1).min(hiv).intoArray(out, ob + 1 * ops + 1 * L);
-    lov.max(a1_2).min(hiv).intoArray(out, ob + 1 * ops + 2 * L);
-    lov.max(a1_3).min(hiv).intoArray(out, ob + 1 * ops + 3 * L, m);
-    lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
-    lov.max(a2_1).min(hiv).intoArray(out, ob + 2 * ops + 1 * L);
-    lov.max(a2_2).min(hiv).intoArray(out, ob + 2 * ops + 2 * L);
-    lov.max(a2_3).min(hiv).intoArray(out, ob + 2 * ops + 3 * L, m);
-    lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
-    lov.max(a3_1).min(hiv).intoArray(out, ob + 3 * ops + 1 * L);
-    lov.max(a3_2).min(hiv).intoArray(out, ob + 3 * ops + 2 * L);
-    lov.max(a3_3).min(hiv).intoArray(out, ob + 3 * ops + 3 * L, m);
-    lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
-    lov.max(a4_1).min(hiv).intoArray(out, ob + 4 * ops + 1 * L);
-    lov.max(a4_2).min(hiv).intoArray(out, ob + 4 * ops + 2 * L);
-    lov.max(a4_3).min(hiv).intoArray(out, ob + 4 * ops + 3 * L, m);
-    lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
-    lov.max(a5_1).min(hiv).intoArray(out, ob + 5 * ops + 1 * L);
-    lov.max(a5_2).min(hiv).intoArray(out, ob + 5 * ops + 2 * L);
-    lov.max(a5_3).min(hiv).intoArray(out, ob + 5 * ops + 3 * L, m);
+    if (lastLanes == L) {
+      lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+      lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L);
+      lov.max(a0_2).min(hiv).intoArray(out, ob + 2 * L);
+      lov.max(a0_3).min(hiv).intoArray(out, ob + 3 * L);
+      lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
+      lov.max(a1_1).min(hiv).intoArray(out, ob + 1 * ops + 1 * L);
+      lov.max(a1_2).min(hiv).intoArray(out, ob + 1 * ops + 2 * L);
+      lov.max(a1_3).min(hiv).intoArray(out, ob + 1 * ops + 3 * L);
+      lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
+      lov.max(a2_1).min(hiv).intoArray(out, ob + 2 * ops + 1 * L);
+      lov.max(a2_2).min(hiv).intoArray(out, ob + 2 * ops + 2 * L);
+      lov.max(a2_3).min(hiv).intoArray(out, ob + 2 * ops + 3 * L);
+      lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
+      lov.max(a3_1).min(hiv).intoArray(out, ob + 3 * ops + 1 * L);
+      lov.max(a3_2).min(hiv).intoArray(out, ob + 3 * ops + 2 * L);
+      lov.max(a3_3).min(hiv).intoArray(out, ob + 3 * ops + 3 * L);
+      lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
+      lov.max(a4_1).min(hiv).intoArray(out, ob + 4 * ops + 1 * L);
+      lov.max(a4_2).min(hiv).intoArray(out, ob + 4 * ops + 2 * L);
+      lov.max(a4_3).min(hiv).intoArray(out, ob + 4 * ops + 3 * L);
+      lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
+      lov.max(a5_1).min(hiv).intoArray(out, ob + 5 * ops + 1 * L);
+      lov.max(a5_2).min(hiv).intoArray(out, ob + 5 * ops + 2 * L);
+      lov.max(a5_3).min(hiv).intoArray(out, ob + 5 * ops + 3 * L);
+    } else {
+      VectorMask<Float> m = Species.prefix(lastLanes);
+      lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+      lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L);
+      lov.max(a0_2).min(hiv).intoArray(out, ob + 2 * L);
+      lov.max(a0_3).min(hiv).intoArray(out, ob + 3 * L, m);
+      lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
+      lov.max(a1_1).min(hiv).intoArray(out, ob + 1 * ops + 1 * L);
+      lov.max(a1_2).min(hiv).intoArray(out, ob + 1 * ops + 2 * L);
+      lov.max(a1_3).min(hiv).intoArray(out, ob + 1 * ops + 3 * L, m);
+      lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
+      lov.max(a2_1).min(hiv).intoArray(out, ob + 2 * ops + 1 * L);
+      lov.max(a2_2).min(hiv).intoArray(out, ob + 2 * ops + 2 * L);
+      lov.max(a2_3).min(hiv).intoArray(out, ob + 2 * ops + 3 * L, m);
+      lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
+      lov.max(a3_1).min(hiv).intoArray(out, ob + 3 * ops + 1 * L);
+      lov.max(a3_2).min(hiv).intoArray(out, ob + 3 * ops + 2 * L);
+      lov.max(a3_3).min(hiv).intoArray(out, ob + 3 * ops + 3 * L, m);
+      lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
+      lov.max(a4_1).min(hiv).intoArray(out, ob + 4 * ops + 1 * L);
+      lov.max(a4_2).min(hiv).intoArray(out, ob + 4 * ops + 2 * L);
+      lov.max(a4_3).min(hiv).intoArray(out, ob + 4 * ops + 3 * L, m);
+      lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
+      lov.max(a5_1).min(hiv).intoArray(out, ob + 5 * ops + 1 * L);
+      lov.max(a5_2).min(hiv).intoArray(out, ob + 5 * ops + 2 * L);
+      lov.max(a5_3).min(hiv).intoArray(out, ob + 5 * ops + 3 * L, m);
+    }
   }
 
   /** 8 pixels x 2 vectors: 16 accumulators, 2 weight loads and 8 broadcasts per step. */
@@ -210,23 +237,42 @@ final class SimdConvKernels extends SimdConvSupport {
       a7_1 = w1.fma(x7, a7_1);
       wp += 2 * L;
     }
-    VectorMask<Float> m = Species.prefix(lastLanes);
-    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
-    lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L, m);
-    lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
-    lov.max(a1_1).min(hiv).intoArray(out, ob + 1 * ops + 1 * L, m);
-    lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
-    lov.max(a2_1).min(hiv).intoArray(out, ob + 2 * ops + 1 * L, m);
-    lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
-    lov.max(a3_1).min(hiv).intoArray(out, ob + 3 * ops + 1 * L, m);
-    lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
-    lov.max(a4_1).min(hiv).intoArray(out, ob + 4 * ops + 1 * L, m);
-    lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
-    lov.max(a5_1).min(hiv).intoArray(out, ob + 5 * ops + 1 * L, m);
-    lov.max(a6_0).min(hiv).intoArray(out, ob + 6 * ops + 0 * L);
-    lov.max(a6_1).min(hiv).intoArray(out, ob + 6 * ops + 1 * L, m);
-    lov.max(a7_0).min(hiv).intoArray(out, ob + 7 * ops + 0 * L);
-    lov.max(a7_1).min(hiv).intoArray(out, ob + 7 * ops + 1 * L, m);
+    if (lastLanes == L) {
+      lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+      lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L);
+      lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
+      lov.max(a1_1).min(hiv).intoArray(out, ob + 1 * ops + 1 * L);
+      lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
+      lov.max(a2_1).min(hiv).intoArray(out, ob + 2 * ops + 1 * L);
+      lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
+      lov.max(a3_1).min(hiv).intoArray(out, ob + 3 * ops + 1 * L);
+      lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
+      lov.max(a4_1).min(hiv).intoArray(out, ob + 4 * ops + 1 * L);
+      lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
+      lov.max(a5_1).min(hiv).intoArray(out, ob + 5 * ops + 1 * L);
+      lov.max(a6_0).min(hiv).intoArray(out, ob + 6 * ops + 0 * L);
+      lov.max(a6_1).min(hiv).intoArray(out, ob + 6 * ops + 1 * L);
+      lov.max(a7_0).min(hiv).intoArray(out, ob + 7 * ops + 0 * L);
+      lov.max(a7_1).min(hiv).intoArray(out, ob + 7 * ops + 1 * L);
+    } else {
+      VectorMask<Float> m = Species.prefix(lastLanes);
+      lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+      lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L, m);
+      lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
+      lov.max(a1_1).min(hiv).intoArray(out, ob + 1 * ops + 1 * L, m);
+      lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
+      lov.max(a2_1).min(hiv).intoArray(out, ob + 2 * ops + 1 * L, m);
+      lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
+      lov.max(a3_1).min(hiv).intoArray(out, ob + 3 * ops + 1 * L, m);
+      lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
+      lov.max(a4_1).min(hiv).intoArray(out, ob + 4 * ops + 1 * L, m);
+      lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
+      lov.max(a5_1).min(hiv).intoArray(out, ob + 5 * ops + 1 * L, m);
+      lov.max(a6_0).min(hiv).intoArray(out, ob + 6 * ops + 0 * L);
+      lov.max(a6_1).min(hiv).intoArray(out, ob + 6 * ops + 1 * L, m);
+      lov.max(a7_0).min(hiv).intoArray(out, ob + 7 * ops + 0 * L);
+      lov.max(a7_1).min(hiv).intoArray(out, ob + 7 * ops + 1 * L, m);
+    }
   }
 
   /** 12 pixels x 1 vectors: 12 accumulators, 1 weight loads and 12 broadcasts per step. */
@@ -288,19 +334,34 @@ final class SimdConvKernels extends SimdConvSupport {
       a11_0 = w0.fma(x11, a11_0);
       wp += 1 * L;
     }
-    VectorMask<Float> m = Species.prefix(lastLanes);
-    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L, m);
-    lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L, m);
-    lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L, m);
-    lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L, m);
-    lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L, m);
-    lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L, m);
-    lov.max(a6_0).min(hiv).intoArray(out, ob + 6 * ops + 0 * L, m);
-    lov.max(a7_0).min(hiv).intoArray(out, ob + 7 * ops + 0 * L, m);
-    lov.max(a8_0).min(hiv).intoArray(out, ob + 8 * ops + 0 * L, m);
-    lov.max(a9_0).min(hiv).intoArray(out, ob + 9 * ops + 0 * L, m);
-    lov.max(a10_0).min(hiv).intoArray(out, ob + 10 * ops + 0 * L, m);
-    lov.max(a11_0).min(hiv).intoArray(out, ob + 11 * ops + 0 * L, m);
+    if (lastLanes == L) {
+      lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+      lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
+      lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
+      lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
+      lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
+      lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
+      lov.max(a6_0).min(hiv).intoArray(out, ob + 6 * ops + 0 * L);
+      lov.max(a7_0).min(hiv).intoArray(out, ob + 7 * ops + 0 * L);
+      lov.max(a8_0).min(hiv).intoArray(out, ob + 8 * ops + 0 * L);
+      lov.max(a9_0).min(hiv).intoArray(out, ob + 9 * ops + 0 * L);
+      lov.max(a10_0).min(hiv).intoArray(out, ob + 10 * ops + 0 * L);
+      lov.max(a11_0).min(hiv).intoArray(out, ob + 11 * ops + 0 * L);
+    } else {
+      VectorMask<Float> m = Species.prefix(lastLanes);
+      lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L, m);
+      lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L, m);
+      lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L, m);
+      lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L, m);
+      lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L, m);
+      lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L, m);
+      lov.max(a6_0).min(hiv).intoArray(out, ob + 6 * ops + 0 * L, m);
+      lov.max(a7_0).min(hiv).intoArray(out, ob + 7 * ops + 0 * L, m);
+      lov.max(a8_0).min(hiv).intoArray(out, ob + 8 * ops + 0 * L, m);
+      lov.max(a9_0).min(hiv).intoArray(out, ob + 9 * ops + 0 * L, m);
+      lov.max(a10_0).min(hiv).intoArray(out, ob + 10 * ops + 0 * L, m);
+      lov.max(a11_0).min(hiv).intoArray(out, ob + 11 * ops + 0 * L, m);
+    }
   }
 
   /** 1 pixels x 4 vectors: 4 accumulators, 4 weight loads and 1 broadcasts per step. */
@@ -330,11 +391,18 @@ final class SimdConvKernels extends SimdConvSupport {
       a0_3 = w3.fma(x0, a0_3);
       wp += 4 * L;
     }
-    VectorMask<Float> m = Species.prefix(lastLanes);
-    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
-    lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L);
-    lov.max(a0_2).min(hiv).intoArray(out, ob + 2 * L);
-    lov.max(a0_3).min(hiv).intoArray(out, ob + 3 * L, m);
+    if (lastLanes == L) {
+      lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+      lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L);
+      lov.max(a0_2).min(hiv).intoArray(out, ob + 2 * L);
+      lov.max(a0_3).min(hiv).intoArray(out, ob + 3 * L);
+    } else {
+      VectorMask<Float> m = Species.prefix(lastLanes);
+      lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+      lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L);
+      lov.max(a0_2).min(hiv).intoArray(out, ob + 2 * L);
+      lov.max(a0_3).min(hiv).intoArray(out, ob + 3 * L, m);
+    }
   }
 
   /** 1 pixels x 2 vectors: 2 accumulators, 2 weight loads and 1 broadcasts per step. */
@@ -356,9 +424,14 @@ final class SimdConvKernels extends SimdConvSupport {
       a0_1 = w1.fma(x0, a0_1);
       wp += 2 * L;
     }
-    VectorMask<Float> m = Species.prefix(lastLanes);
-    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
-    lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L, m);
+    if (lastLanes == L) {
+      lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+      lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L);
+    } else {
+      VectorMask<Float> m = Species.prefix(lastLanes);
+      lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+      lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L, m);
+    }
   }
 
   /** 1 pixels x 1 vectors: 1 accumulators, 1 weight loads and 1 broadcasts per step. */
@@ -376,8 +449,12 @@ final class SimdConvKernels extends SimdConvSupport {
       a0_0 = w0.fma(x0, a0_0);
       wp += 1 * L;
     }
-    VectorMask<Float> m = Species.prefix(lastLanes);
-    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L, m);
+    if (lastLanes == L) {
+      lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+    } else {
+      VectorMask<Float> m = Species.prefix(lastLanes);
+      lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L, m);
+    }
   }
 
   /** As conv4x6, for a tile that crosses output rows. */
@@ -485,31 +562,58 @@ final class SimdConvKernels extends SimdConvSupport {
       a5_3 = w3.fma(x5, a5_3);
       wp += 4 * L;
     }
-    VectorMask<Float> m = Species.prefix(lastLanes);
-    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
-    lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L);
-    lov.max(a0_2).min(hiv).intoArray(out, ob + 2 * L);
-    lov.max(a0_3).min(hiv).intoArray(out, ob + 3 * L, m);
-    lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
-    lov.max(a1_1).min(hiv).intoArray(out, ob + 1 * ops + 1 * L);
-    lov.max(a1_2).min(hiv).intoArray(out, ob + 1 * ops + 2 * L);
-    lov.max(a1_3).min(hiv).intoArray(out, ob + 1 * ops + 3 * L, m);
-    lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
-    lov.max(a2_1).min(hiv).intoArray(out, ob + 2 * ops + 1 * L);
-    lov.max(a2_2).min(hiv).intoArray(out, ob + 2 * ops + 2 * L);
-    lov.max(a2_3).min(hiv).intoArray(out, ob + 2 * ops + 3 * L, m);
-    lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
-    lov.max(a3_1).min(hiv).intoArray(out, ob + 3 * ops + 1 * L);
-    lov.max(a3_2).min(hiv).intoArray(out, ob + 3 * ops + 2 * L);
-    lov.max(a3_3).min(hiv).intoArray(out, ob + 3 * ops + 3 * L, m);
-    lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
-    lov.max(a4_1).min(hiv).intoArray(out, ob + 4 * ops + 1 * L);
-    lov.max(a4_2).min(hiv).intoArray(out, ob + 4 * ops + 2 * L);
-    lov.max(a4_3).min(hiv).intoArray(out, ob + 4 * ops + 3 * L, m);
-    lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
-    lov.max(a5_1).min(hiv).intoArray(out, ob + 5 * ops + 1 * L);
-    lov.max(a5_2).min(hiv).intoArray(out, ob + 5 * ops + 2 * L);
-    lov.max(a5_3).min(hiv).intoArray(out, ob + 5 * ops + 3 * L, m);
+    if (lastLanes == L) {
+      lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+      lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L);
+      lov.max(a0_2).min(hiv).intoArray(out, ob + 2 * L);
+      lov.max(a0_3).min(hiv).intoArray(out, ob + 3 * L);
+      lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
+      lov.max(a1_1).min(hiv).intoArray(out, ob + 1 * ops + 1 * L);
+      lov.max(a1_2).min(hiv).intoArray(out, ob + 1 * ops + 2 * L);
+      lov.max(a1_3).min(hiv).intoArray(out, ob + 1 * ops + 3 * L);
+      lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
+      lov.max(a2_1).min(hiv).intoArray(out, ob + 2 * ops + 1 * L);
+      lov.max(a2_2).min(hiv).intoArray(out, ob + 2 * ops + 2 * L);
+      lov.max(a2_3).min(hiv).intoArray(out, ob + 2 * ops + 3 * L);
+      lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
+      lov.max(a3_1).min(hiv).intoArray(out, ob + 3 * ops + 1 * L);
+      lov.max(a3_2).min(hiv).intoArray(out, ob + 3 * ops + 2 * L);
+      lov.max(a3_3).min(hiv).intoArray(out, ob + 3 * ops + 3 * L);
+      lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
+      lov.max(a4_1).min(hiv).intoArray(out, ob + 4 * ops + 1 * L);
+      lov.max(a4_2).min(hiv).intoArray(out, ob + 4 * ops + 2 * L);
+      lov.max(a4_3).min(hiv).intoArray(out, ob + 4 * ops + 3 * L);
+      lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
+      lov.max(a5_1).min(hiv).intoArray(out, ob + 5 * ops + 1 * L);
+      lov.max(a5_2).min(hiv).intoArray(out, ob + 5 * ops + 2 * L);
+      lov.max(a5_3).min(hiv).intoArray(out, ob + 5 * ops + 3 * L);
+    } else {
+      VectorMask<Float> m = Species.prefix(lastLanes);
+      lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+      lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L);
+      lov.max(a0_2).min(hiv).intoArray(out, ob + 2 * L);
+      lov.max(a0_3).min(hiv).intoArray(out, ob + 3 * L, m);
+      lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
+      lov.max(a1_1).min(hiv).intoArray(out, ob + 1 * ops + 1 * L);
+      lov.max(a1_2).min(hiv).intoArray(out, ob + 1 * ops + 2 * L);
+      lov.max(a1_3).min(hiv).intoArray(out, ob + 1 * ops + 3 * L, m);
+      lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
+      lov.max(a2_1).min(hiv).intoArray(out, ob + 2 * ops + 1 * L);
+      lov.max(a2_2).min(hiv).intoArray(out, ob + 2 * ops + 2 * L);
+      lov.max(a2_3).min(hiv).intoArray(out, ob + 2 * ops + 3 * L, m);
+      lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
+      lov.max(a3_1).min(hiv).intoArray(out, ob + 3 * ops + 1 * L);
+      lov.max(a3_2).min(hiv).intoArray(out, ob + 3 * ops + 2 * L);
+      lov.max(a3_3).min(hiv).intoArray(out, ob + 3 * ops + 3 * L, m);
+      lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
+      lov.max(a4_1).min(hiv).intoArray(out, ob + 4 * ops + 1 * L);
+      lov.max(a4_2).min(hiv).intoArray(out, ob + 4 * ops + 2 * L);
+      lov.max(a4_3).min(hiv).intoArray(out, ob + 4 * ops + 3 * L, m);
+      lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
+      lov.max(a5_1).min(hiv).intoArray(out, ob + 5 * ops + 1 * L);
+      lov.max(a5_2).min(hiv).intoArray(out, ob + 5 * ops + 2 * L);
+      lov.max(a5_3).min(hiv).intoArray(out, ob + 5 * ops + 3 * L, m);
+    }
   }
 
   /** As conv2x8, for a tile that crosses output rows. */
@@ -611,23 +715,42 @@ final class SimdConvKernels extends SimdConvSupport {
       a7_1 = w1.fma(x7, a7_1);
       wp += 2 * L;
     }
-    VectorMask<Float> m = Species.prefix(lastLanes);
-    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
-    lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L, m);
-    lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
-    lov.max(a1_1).min(hiv).intoArray(out, ob + 1 * ops + 1 * L, m);
-    lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
-    lov.max(a2_1).min(hiv).intoArray(out, ob + 2 * ops + 1 * L, m);
-    lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
-    lov.max(a3_1).min(hiv).intoArray(out, ob + 3 * ops + 1 * L, m);
-    lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
-    lov.max(a4_1).min(hiv).intoArray(out, ob + 4 * ops + 1 * L, m);
-    lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
-    lov.max(a5_1).min(hiv).intoArray(out, ob + 5 * ops + 1 * L, m);
-    lov.max(a6_0).min(hiv).intoArray(out, ob + 6 * ops + 0 * L);
-    lov.max(a6_1).min(hiv).intoArray(out, ob + 6 * ops + 1 * L, m);
-    lov.max(a7_0).min(hiv).intoArray(out, ob + 7 * ops + 0 * L);
-    lov.max(a7_1).min(hiv).intoArray(out, ob + 7 * ops + 1 * L, m);
+    if (lastLanes == L) {
+      lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+      lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L);
+      lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
+      lov.max(a1_1).min(hiv).intoArray(out, ob + 1 * ops + 1 * L);
+      lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
+      lov.max(a2_1).min(hiv).intoArray(out, ob + 2 * ops + 1 * L);
+      lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
+      lov.max(a3_1).min(hiv).intoArray(out, ob + 3 * ops + 1 * L);
+      lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
+      lov.max(a4_1).min(hiv).intoArray(out, ob + 4 * ops + 1 * L);
+      lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
+      lov.max(a5_1).min(hiv).intoArray(out, ob + 5 * ops + 1 * L);
+      lov.max(a6_0).min(hiv).intoArray(out, ob + 6 * ops + 0 * L);
+      lov.max(a6_1).min(hiv).intoArray(out, ob + 6 * ops + 1 * L);
+      lov.max(a7_0).min(hiv).intoArray(out, ob + 7 * ops + 0 * L);
+      lov.max(a7_1).min(hiv).intoArray(out, ob + 7 * ops + 1 * L);
+    } else {
+      VectorMask<Float> m = Species.prefix(lastLanes);
+      lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+      lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L, m);
+      lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
+      lov.max(a1_1).min(hiv).intoArray(out, ob + 1 * ops + 1 * L, m);
+      lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
+      lov.max(a2_1).min(hiv).intoArray(out, ob + 2 * ops + 1 * L, m);
+      lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
+      lov.max(a3_1).min(hiv).intoArray(out, ob + 3 * ops + 1 * L, m);
+      lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
+      lov.max(a4_1).min(hiv).intoArray(out, ob + 4 * ops + 1 * L, m);
+      lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
+      lov.max(a5_1).min(hiv).intoArray(out, ob + 5 * ops + 1 * L, m);
+      lov.max(a6_0).min(hiv).intoArray(out, ob + 6 * ops + 0 * L);
+      lov.max(a6_1).min(hiv).intoArray(out, ob + 6 * ops + 1 * L, m);
+      lov.max(a7_0).min(hiv).intoArray(out, ob + 7 * ops + 0 * L);
+      lov.max(a7_1).min(hiv).intoArray(out, ob + 7 * ops + 1 * L, m);
+    }
   }
 
   /** As conv1x12, for a tile that crosses output rows. */
@@ -747,19 +870,34 @@ final class SimdConvKernels extends SimdConvSupport {
       a11_0 = w0.fma(x11, a11_0);
       wp += 1 * L;
     }
-    VectorMask<Float> m = Species.prefix(lastLanes);
-    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L, m);
-    lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L, m);
-    lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L, m);
-    lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L, m);
-    lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L, m);
-    lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L, m);
-    lov.max(a6_0).min(hiv).intoArray(out, ob + 6 * ops + 0 * L, m);
-    lov.max(a7_0).min(hiv).intoArray(out, ob + 7 * ops + 0 * L, m);
-    lov.max(a8_0).min(hiv).intoArray(out, ob + 8 * ops + 0 * L, m);
-    lov.max(a9_0).min(hiv).intoArray(out, ob + 9 * ops + 0 * L, m);
-    lov.max(a10_0).min(hiv).intoArray(out, ob + 10 * ops + 0 * L, m);
-    lov.max(a11_0).min(hiv).intoArray(out, ob + 11 * ops + 0 * L, m);
+    if (lastLanes == L) {
+      lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+      lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
+      lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
+      lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
+      lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
+      lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
+      lov.max(a6_0).min(hiv).intoArray(out, ob + 6 * ops + 0 * L);
+      lov.max(a7_0).min(hiv).intoArray(out, ob + 7 * ops + 0 * L);
+      lov.max(a8_0).min(hiv).intoArray(out, ob + 8 * ops + 0 * L);
+      lov.max(a9_0).min(hiv).intoArray(out, ob + 9 * ops + 0 * L);
+      lov.max(a10_0).min(hiv).intoArray(out, ob + 10 * ops + 0 * L);
+      lov.max(a11_0).min(hiv).intoArray(out, ob + 11 * ops + 0 * L);
+    } else {
+      VectorMask<Float> m = Species.prefix(lastLanes);
+      lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L, m);
+      lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L, m);
+      lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L, m);
+      lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L, m);
+      lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L, m);
+      lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L, m);
+      lov.max(a6_0).min(hiv).intoArray(out, ob + 6 * ops + 0 * L, m);
+      lov.max(a7_0).min(hiv).intoArray(out, ob + 7 * ops + 0 * L, m);
+      lov.max(a8_0).min(hiv).intoArray(out, ob + 8 * ops + 0 * L, m);
+      lov.max(a9_0).min(hiv).intoArray(out, ob + 9 * ops + 0 * L, m);
+      lov.max(a10_0).min(hiv).intoArray(out, ob + 10 * ops + 0 * L, m);
+      lov.max(a11_0).min(hiv).intoArray(out, ob + 11 * ops + 0 * L, m);
+    }
   }
 
   /** Depthwise, 8 pixels x one channel vector, flat loop over the tap window. */
@@ -1170,15 +1308,26 @@ final class SimdConvKernels extends SimdConvSupport {
       a7 = w2.fma(x9, a7);
       wp += 3 * L;
     }
-    VectorMask<Float> m = Species.prefix(lastLanes);
-    lov.max(a0).min(hiv).intoArray(out, ob, m);
-    lov.max(a1).min(hiv).intoArray(out, ob + 1 * ops, m);
-    lov.max(a2).min(hiv).intoArray(out, ob + 2 * ops, m);
-    lov.max(a3).min(hiv).intoArray(out, ob + 3 * ops, m);
-    lov.max(a4).min(hiv).intoArray(out, ob + 4 * ops, m);
-    lov.max(a5).min(hiv).intoArray(out, ob + 5 * ops, m);
-    lov.max(a6).min(hiv).intoArray(out, ob + 6 * ops, m);
-    lov.max(a7).min(hiv).intoArray(out, ob + 7 * ops, m);
+    if (lastLanes == L) {
+      lov.max(a0).min(hiv).intoArray(out, ob);
+      lov.max(a1).min(hiv).intoArray(out, ob + 1 * ops);
+      lov.max(a2).min(hiv).intoArray(out, ob + 2 * ops);
+      lov.max(a3).min(hiv).intoArray(out, ob + 3 * ops);
+      lov.max(a4).min(hiv).intoArray(out, ob + 4 * ops);
+      lov.max(a5).min(hiv).intoArray(out, ob + 5 * ops);
+      lov.max(a6).min(hiv).intoArray(out, ob + 6 * ops);
+      lov.max(a7).min(hiv).intoArray(out, ob + 7 * ops);
+    } else {
+      VectorMask<Float> m = Species.prefix(lastLanes);
+      lov.max(a0).min(hiv).intoArray(out, ob, m);
+      lov.max(a1).min(hiv).intoArray(out, ob + 1 * ops, m);
+      lov.max(a2).min(hiv).intoArray(out, ob + 2 * ops, m);
+      lov.max(a3).min(hiv).intoArray(out, ob + 3 * ops, m);
+      lov.max(a4).min(hiv).intoArray(out, ob + 4 * ops, m);
+      lov.max(a5).min(hiv).intoArray(out, ob + 5 * ops, m);
+      lov.max(a6).min(hiv).intoArray(out, ob + 6 * ops, m);
+      lov.max(a7).min(hiv).intoArray(out, ob + 7 * ops, m);
+    }
   }
 
   /** Sliding 1x3 window, 1 pixels x one vector: 3 broadcasts feed 3 FMAs per (kh, ic) step. */
@@ -1204,7 +1353,11 @@ final class SimdConvKernels extends SimdConvSupport {
       a0 = w2.fma(x2, a0);
       wp += 3 * L;
     }
-    VectorMask<Float> m = Species.prefix(lastLanes);
-    lov.max(a0).min(hiv).intoArray(out, ob, m);
+    if (lastLanes == L) {
+      lov.max(a0).min(hiv).intoArray(out, ob);
+    } else {
+      VectorMask<Float> m = Species.prefix(lastLanes);
+      lov.max(a0).min(hiv).intoArray(out, ob, m);
+    }
   }
 }
