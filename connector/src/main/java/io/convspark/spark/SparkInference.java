@@ -5,6 +5,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.WeakHashMap;
+import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -62,16 +65,41 @@ final class SparkInference {
     int inputIndex = inputIndex(in, s.inputCol());
     InputKind kind = kindOf(in, s);
     StructType out = outputSchema(in, s);
-    byte[][] bytes = model.toCompiledChunks(chunkBytes(df.sparkSession()));
-    String hash = sha256(bytes);
+    Shipment ship = shipment(model, df.sparkSession().sparkContext(),
+        chunkBytes(df.sparkSession()));
     boolean softmaxed = endsInSoftmax(model);
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
-    Broadcast<byte[][]> broadcast = jsc.broadcast(bytes);
     InferenceMetrics metrics = new InferenceMetrics(df.sparkSession().sparkContext());
-    PartitionInference fn = new PartitionInference(broadcast, hash, s, kind, inputIndex,
-        softmaxed, model.compiled().outputSize(s.outputIndex()), metrics);
+    PartitionInference fn = new PartitionInference(ship.broadcast, ship.hash, s, kind,
+        inputIndex, softmaxed, model.compiled().outputSize(s.outputIndex()), metrics);
     LAST_METRICS.set(metrics);
     return df.mapPartitions(fn, Encoders.row(out));
+  }
+
+  /** A model's broadcast on one SparkContext, with the hash executors cache it under. */
+  record Shipment(java.lang.ref.WeakReference<SparkContext> context, int chunkBytes,
+      Broadcast<byte[][]> broadcast, String hash) {}
+
+  // Weak keys: a model's broadcast lives as long as the model; Spark's cleaner removes it once
+  // both are unreachable.
+  private static final Map<ConvModel, Shipment> SHIPMENTS = new WeakHashMap<>();
+
+  /**
+   * The model's broadcast on {@code sc}, made on first use and reused by every later
+   * transformation of the same ConvModel: serializing, hashing and broadcasting 14 MB took
+   * about a fifth of a 256-image job.
+   */
+  static Shipment shipment(ConvModel model, SparkContext sc, int chunkBytes) {
+    synchronized (SHIPMENTS) {
+      Shipment s = SHIPMENTS.get(model);
+      if (s != null && s.context.get() == sc && !sc.isStopped() && s.chunkBytes == chunkBytes) {
+        return s;
+      }
+      byte[][] bytes = model.toCompiledChunks(chunkBytes);
+      Broadcast<byte[][]> b = JavaSparkContext.fromSparkContext(sc).broadcast(bytes);
+      s = new Shipment(new java.lang.ref.WeakReference<>(sc), chunkBytes, b, sha256(bytes));
+      SHIPMENTS.put(model, s);
+      return s;
+    }
   }
 
   private static int inputIndex(StructType in, String col) {

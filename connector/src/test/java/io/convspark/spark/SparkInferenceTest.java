@@ -70,6 +70,23 @@ class SparkInferenceTest {
     }
   }
 
+  /** One broadcast per model and SparkContext: later transformations reuse it. */
+  @Test
+  void aModelIsBroadcastOncePerContext(SparkSession spark) {
+    ConvModel model = model();
+    var sc = spark.sparkContext();
+    SparkInference.Shipment first = SparkInference.shipment(model, sc, 1 << 20);
+    SparkInference.Shipment again = SparkInference.shipment(model, sc, 1 << 20);
+    assertEquals(first.broadcast().id(), again.broadcast().id());
+    assertEquals(first.hash(), again.hash());
+    SparkInference.Shipment other = SparkInference.shipment(model(), sc, 1 << 20);
+    assertTrue(other.broadcast().id() != first.broadcast().id(), "a new model, a new broadcast");
+    assertEquals(first.hash(), other.hash(), "the same compiled bytes hash the same");
+    SparkInference.Shipment rechunked = SparkInference.shipment(model, sc, 1 << 16);
+    assertTrue(rechunked.broadcast().id() != first.broadcast().id(), "new chunk size");
+    assertEquals(first.hash(), rechunked.hash(), "the hash covers bytes, not chunking");
+  }
+
   @Test
   void encodedImagesAndBadRowsInOneJob(SparkSession spark) throws Exception {
     ConvModel model = model();
