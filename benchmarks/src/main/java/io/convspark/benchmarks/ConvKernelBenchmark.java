@@ -1,6 +1,7 @@
 package io.convspark.benchmarks;
 
 import io.convspark.kernels.Activation;
+import io.convspark.kernels.ArrayAlignment;
 import io.convspark.kernels.Conv2dPlan;
 import io.convspark.kernels.Conv2dShape;
 import io.convspark.kernels.Epilogue;
@@ -50,6 +51,15 @@ public class ConvKernelBenchmark {
   @Param({"1", "2"})
   public int threads;
 
+  /**
+   * {@code arena}: tensors start on a 64-byte boundary, where ModelSession's arena puts them;
+   * {@code unaligned}: at index 0 of a large array, 16 bytes past a boundary.
+   */
+  @Param({"arena"})
+  public String placement;
+
+  private int offset;
+
   private Conv2dPlan plan;
   private WorkerPool pool;
   private float[] in;
@@ -65,11 +75,13 @@ public class ConvKernelBenchmark {
       w[i] = (float) (r.nextDouble() - 0.5);
     }
     float[] bias = new float[s.outC()];
-    in = new float[(int) s.inputCount()];
-    for (int i = 0; i < in.length; i++) {
+    // At least 1 MiB, so that G1 places the arrays on a region boundary, as it does arenas.
+    offset = placement.equals("arena") ? ArrayAlignment.leadFloats() : 0;
+    in = new float[Math.max(1 << 18, (int) s.inputCount() + offset)];
+    for (int i = offset; i < offset + s.inputCount(); i++) {
       in[i] = (float) r.nextDouble();
     }
-    out = new float[(int) s.outputCount()];
+    out = new float[Math.max(1 << 18, (int) s.outputCount() + offset)];
     plan = Conv2dPlan.create(s, w, bias, Epilogue.of(Activation.RELU));
     scratch = new float[(int) plan.scratchFloats()];
     pool = WorkerPool.create(threads);
@@ -82,7 +94,7 @@ public class ConvKernelBenchmark {
 
   @Benchmark
   public float conv() {
-    plan.execute(pool, in, 0, out, 0, null, 0, 1, scratch, 0);
-    return out[out.length - 1];
+    plan.execute(pool, in, offset, out, offset, null, 0, 1, scratch, 0);
+    return out[offset + (int) plan.shape().outputCount() - 1];
   }
 }

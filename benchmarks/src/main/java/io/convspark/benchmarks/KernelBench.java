@@ -18,7 +18,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs {@link ConvKernelBenchmark} under JMH and prints median GFLOP/s and % of FP32 peak
  * (256 GFLOP/s per core on the reference machine; override with -Dpeak.gflops.per.core).
  *
- * <p>Usage: {@code benchmarks/run-kernels.sh [--quick] [--kernel=DENSE_3X3,...] [--threads=1,2]}.
+ * <p>Usage: {@code benchmarks/run-kernels.sh [--quick] [--kernel=DENSE_3X3,...] [--threads=1,2]
+ * [--placement=arena,unaligned]}.
  */
 public final class KernelBench {
   private KernelBench() {}
@@ -37,6 +38,8 @@ public final class KernelBench {
     for (String a : args) {
       if (a.startsWith("--kernel=")) {
         ob.param("kernel", a.substring(9).split(","));
+      } else if (a.startsWith("--placement=")) {
+        ob.param("placement", a.substring(12).split(","));
       } else if (a.startsWith("--threads=")) {
         ob.param("threads", a.substring(10).split(","));
       }
@@ -87,12 +90,18 @@ public final class KernelBench {
       } else if (oneThread.containsKey(c.name())) {
         speedup = String.format("%.2f", gflops / oneThread.get(c.name()));
       }
-      System.out.printf("| %s | %.1f | %d | %.1f | %.1f | %.1f %% | %s |%n", c.label, mflop,
+      System.out.printf("| %s | %.1f | %d | %.1f | %.1f | %.1f %% | %s |%n", c.label + placementNote(r), mflop,
           threads, median, gflops, pct, speedup);
     }
   }
 
+  private static String placementNote(RunResult r) {
+    String p = r.getParams().getParam("placement");
+    return p.equals("arena") ? "" : " (" + p + ")";
+  }
+
   private static String key(RunResult r) {
-    return r.getParams().getParam("kernel") + r.getParams().getParam("threads");
+    return r.getParams().getParam("kernel") + r.getParams().getParam("placement")
+        + r.getParams().getParam("threads");
   }
 }

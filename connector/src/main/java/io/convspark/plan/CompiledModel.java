@@ -2,6 +2,7 @@ package io.convspark.plan;
 
 import io.convspark.graph.Graph;
 import io.convspark.graph.Shape;
+import io.convspark.kernels.ArrayAlignment;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -128,9 +129,13 @@ public final class CompiledModel {
     return 4 * scratchFloats;
   }
 
-  /** Arena bytes for {@code batch} images run at once: activations and scratch. */
+  /**
+   * Arena bytes for {@code batch} images run at once: activations and scratch, after the floats
+   * that put the first value on a 64-byte boundary.
+   */
   public long arenaBytes(int batch) {
-    return 4 * (arenaPerImage + scratchFloats) * batch;
+    return batch <= 0 ? 0
+        : 4 * ((arenaPerImage + scratchFloats) * batch + ArrayAlignment.leadFloats());
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.convspark.plan;
 
+import io.convspark.kernels.ArrayAlignment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.List;
  * placed first). A value is live from the step that writes it to the last step that reads it;
  * a view shares its input's storage, and graph inputs and outputs live for the whole run.
  * Offsets scale with the batch: a layout without overlap at batch 1 has none at batch N.
+ * Blocks are whole 64-byte vectors, so every value starts on a vector boundary of the arena.
  */
 final class MemoryPlan {
   final long[] offsetPerImage;
@@ -27,6 +29,10 @@ final class MemoryPlan {
    */
   static MemoryPlan plan(long[] sizePerImage, int[] storageOf, int[] first, int[] last) {
     int n = sizePerImage.length;
+    long[] size = new long[n];
+    for (int v = 0; v < n; v++) {
+      size[v] = ArrayAlignment.roundUp(sizePerImage[v]);
+    }
     int[] begin = new int[n];
     int[] end = new int[n];
     Arrays.fill(begin, Integer.MAX_VALUE);
@@ -42,7 +48,7 @@ final class MemoryPlan {
         order.add(v);
       }
     }
-    order.sort((a, b) -> Long.compare(sizePerImage[b], sizePerImage[a]));
+    order.sort((a, b) -> Long.compare(size[b], size[a]));
     long[] offset = new long[n];
     List<Integer> placed = new ArrayList<>();
     long total = 0;
@@ -51,20 +57,20 @@ final class MemoryPlan {
       List<long[]> busy = new ArrayList<>();
       for (int p : placed) {
         if (begin[p] <= end[v] && begin[v] <= end[p]) {
-          busy.add(new long[] {offset[p], offset[p] + sizePerImage[p]});
+          busy.add(new long[] {offset[p], offset[p] + size[p]});
         }
       }
       busy.sort((a, b) -> Long.compare(a[0], b[0]));
       long at = 0;
       for (long[] b : busy) {
-        if (at + sizePerImage[v] <= b[0]) {
+        if (at + size[v] <= b[0]) {
           break;
         }
         at = Math.max(at, b[1]);
       }
       offset[v] = at;
       placed.add(v);
-      total = Math.max(total, at + sizePerImage[v]);
+      total = Math.max(total, at + size[v]);
     }
     for (int v = 0; v < n; v++) {
       offset[v] = offset[storageOf[v]];

@@ -1,5 +1,6 @@
 package io.convspark.plan;
 
+import io.convspark.kernels.ArrayAlignment;
 import io.convspark.kernels.WorkerPool;
 import io.convspark.kernels.internal.pool.KernelCall;
 import io.convspark.kernels.internal.pool.ParallelTask;
@@ -171,11 +172,12 @@ public final class ModelSession implements AutoCloseable {
   }
 
   private void runPass(Frame f, float[] nhwc, int inOff, int batch) {
+    int lead = ArrayAlignment.leadFloats();
     for (int v = 0; v < model.offsetPerImage.length; v++) {
-      f.slotOffset[v] = (int) (model.offsetPerImage[v] * batch);
+      f.slotOffset[v] = lead + (int) (model.offsetPerImage[v] * batch);
     }
     f.batch = batch;
-    f.scratchOff = (int) (model.arenaPerImage * batch);
+    f.scratchOff = lead + (int) (model.arenaPerImage * batch);
     System.arraycopy(nhwc, inOff, f.arena, f.slotOffset[model.inputId],
         model.inputSize() * batch);
     if (stepNanos == null) {
@@ -244,7 +246,8 @@ public final class ModelSession implements AutoCloseable {
     if (batch <= f.capacity) {
       return;
     }
-    long floats = (model.arenaPerImage + model.scratchFloats) * batch;
+    long floats = (model.arenaPerImage + model.scratchFloats) * batch
+        + ArrayAlignment.leadFloats();
     if (floats > Integer.MAX_VALUE - 16) {
       throw new IllegalArgumentException("cannot run model: batch " + batch + " needs an arena of "
           + floats + " floats, over the 2^31 array limit; use a smaller batch");

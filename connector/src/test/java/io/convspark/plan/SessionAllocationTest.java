@@ -100,13 +100,22 @@ class SessionAllocationTest {
   @Test
   void microBatchFollowsTheArenaBudgetPerThread() {
     CompiledModel m = ConvModel.load(Models.mobilenetV2Style(33), null).compiled();
-    long perImage = m.arenaBytes(1);
+    long perImage = m.arenaBytes(2) - m.arenaBytes(1);
     assertEquals(Math.max(1, (12L << 20) / perImage), m.microBatch(1));
     assertEquals(Math.max(1, (24L << 20) / perImage), m.microBatch(2));
     assertEquals(m.arenaBytes(Math.min(3, m.microBatch(1))), m.sessionArenaBytes(3, 1));
     // 2 workers take 2 images each in their own arenas; the fifth runs split across both.
     assertEquals(2 * m.arenaBytes(Math.min(2, m.microBatch(1))) + m.arenaBytes(1),
         m.sessionArenaBytes(5, 2));
+  }
+
+  @Test
+  void everyValueStartsOnAVectorBoundaryOfTheArena() {
+    CompiledModel m = ConvModel.load(Models.mobilenetV2Style(33), null).compiled();
+    for (long off : m.offsetPerImage) {
+      assertEquals(0, off % 16, "offset " + off + " floats per image");
+    }
+    assertEquals(0, m.arenaPerImage % 16);
   }
 
   @Test

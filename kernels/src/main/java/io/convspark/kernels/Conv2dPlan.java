@@ -500,28 +500,32 @@ public final class Conv2dPlan {
   }
 
   private void depthwiseTwoRows(KernelCall c, int n, int oh, int blk) {
+    int rb = kernels.twoRowPixels();
+    int groups = (owHi - owLo) / rb;
+    // Full groups in one call, then a last group shifted left to end at owHi (it rewrites a
+    // few pixels with the same values).
+    depthwiseTwoRowGroups(c, n, oh, blk, owLo, groups);
+    if (owLo + groups * rb < owHi) {
+      depthwiseTwoRowGroups(c, n, oh, blk, owHi - rb, 1);
+    }
+  }
+
+  private void depthwiseTwoRowGroups(KernelCall c, int n, int oh, int blk, int start,
+      int groups) {
     int ch = shape.inC();
     int c0 = blk * lanes;
-    int inImage = c.inOff + (int) ((long) n * shape.inputCount());
-    int outImage = c.outOff + (int) ((long) n * shape.outputCount());
-    int resImage = c.auxOff + (int) ((long) n * shape.outputCount());
-    int wOff = blk * lanes * 10;
-    int rb = kernels.twoRowPixels();
     int rowIn = shape.inW() * ch;
     int rowOut = outW * ch;
-    for (int ow = owLo; ow < owHi; ) {
-      int start = Math.min(ow, owHi - rb);
-      int inBase = inImage + ((oh - shape.padTop()) * shape.inW() + start - shape.padLeft()) * ch
-          + c0;
-      int o = outImage + (oh * outW + start) * ch + c0;
-      kernels.depthwise3x3TwoRows(c.in, inBase, ch, rowIn, packed, wOff, c.out, o, rowOut,
-          clampLo, clampHi);
-      if (epiloguePass) {
-        int r = resImage + (oh * outW + start) * ch + c0;
-        kernels.epilogue(epilogue, c.out, o, ch, rb, lanes, c.aux, r, ch);
-        kernels.epilogue(epilogue, c.out, o + rowOut, ch, rb, lanes, c.aux, r + rowOut, ch);
-      }
-      ow = start + rb;
+    int inBase = c.inOff + (int) ((long) n * shape.inputCount())
+        + ((oh - shape.padTop()) * shape.inW() + start - shape.padLeft()) * ch + c0;
+    int o = c.outOff + (int) ((long) n * shape.outputCount()) + (oh * outW + start) * ch + c0;
+    kernels.depthwise3x3TwoRows(c.in, inBase, ch, rowIn, packed, blk * lanes * 10, c.out, o,
+        rowOut, groups, clampLo, clampHi);
+    if (epiloguePass) {
+      int px = groups * kernels.twoRowPixels();
+      int r = c.auxOff + (int) ((long) n * shape.outputCount()) + (oh * outW + start) * ch + c0;
+      kernels.epilogue(epilogue, c.out, o, ch, px, lanes, c.aux, r, ch);
+      kernels.epilogue(epilogue, c.out, o + rowOut, ch, px, lanes, c.aux, r + rowOut, ch);
     }
   }
 

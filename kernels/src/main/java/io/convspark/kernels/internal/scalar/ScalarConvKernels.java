@@ -106,9 +106,9 @@ final class ScalarConvKernels implements ConvKernels {
 
   @Override
   public void depthwise3x3TwoRows(float[] in, int inBase, int ps, int rowStride, float[] w,
-      int wOff, float[] out, int ob, int outRowStride, float lo, float hi) {
+      int wOff, float[] out, int ob, int outRowStride, int groups, float lo, float hi) {
     for (int row = 0; row < 2; row++) {
-      for (int r = 0; r < twoRowPixels(); r++) {
+      for (int r = 0; r < groups * twoRowPixels(); r++) {
         int o = ob + row * outRowStride + r * ps;
         System.arraycopy(w, wOff, out, o, L);
         for (int t = 0; t < 9; t++) {

@@ -82,8 +82,14 @@ abstract class SimdConvSupport implements ConvKernels {
 
   @Override
   public void depthwise3x3TwoRows(float[] in, int inBase, int ps, int rowStride, float[] w,
-      int wOff, float[] out, int ob, int outRowStride, float lo, float hi) {
-    SimdConvKernels.dw3x3s1r2x4(in, inBase, ps, rowStride, w, wOff, out, ob, outRowStride, lo, hi);
+      int wOff, float[] out, int ob, int outRowStride, int groups, float lo, float hi) {
+    if (hi == Float.POSITIVE_INFINITY) {
+      SimdConvKernels.dw3x3s1r2x4lo(in, inBase, ps, rowStride, w, wOff, out, ob, outRowStride,
+          groups, lo, hi);
+    } else {
+      SimdConvKernels.dw3x3s1r2x4(in, inBase, ps, rowStride, w, wOff, out, ob, outRowStride,
+          groups, lo, hi);
+    }
   }
 
   // Channel tail: masked loads keep reads inside the tensor.
