@@ -3,7 +3,7 @@
 # RegNetX-400MF (seeded full-size torchvision architectures, generated into the gitignored
 # benchmarks/models/), 1 and 2 threads, interleaved in one JVM; then the Spark part. Writes
 # benchmarks/results/models-jdkNN.md and .png (models-jdkNN-quick.* with --quick).
-# Usage: benchmarks/run-models.sh [--quick] [--profile] [--jdk 17|25|both] [--no-spark]
+# Usage: benchmarks/run-models.sh [--quick] [--profile] [--jdk 17|25|both] [--no-spark] [--only ARCH]
 # On a shared machine run it under the build lock so no build competes for the cores:
 #   flock /tmp/convspark-build.lock benchmarks/run-models.sh
 set -euo pipefail

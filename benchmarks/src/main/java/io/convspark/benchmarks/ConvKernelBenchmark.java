@@ -30,7 +30,9 @@ public class ConvKernelBenchmark {
     GEMM_1X1("1x1 28x28x128->512", "ih28iw28ic128oc512kh1kw1sh1sw1p0_0_0_0dh1dw1g1"),
     DEPTHWISE_3X3("dw 3x3 112x112x32", "ih112iw112ic32oc32kh3kw3sh1sw1p1_1_1_1dh1dw1g32"),
     STEM_7X7("stem 7x7/2 224x224x3->64", "ih224iw224ic3oc64kh7kw7sh2sw2p3_3_3_3dh1dw1g1"),
-    GROUPED_3X3("grouped 3x3 28x28x64 g4", "ih28iw28ic64oc64kh3kw3sh1sw1p1_1_1_1dh1dw1g4");
+    GROUPED_3X3("grouped 3x3 28x28x64 g4", "ih28iw28ic64oc64kh3kw3sh1sw1p1_1_1_1dh1dw1g4"),
+    // Fits in L2 per thread: shows that at 2 threads the 112x112 case is bound by L3 bandwidth.
+    DEPTHWISE_L2("dw 3x3 56x56x32 (L2-resident)", "ih56iw56ic32oc32kh3kw3sh1sw1p1_1_1_1dh1dw1g32");
 
     final String label;
     final String descriptor;

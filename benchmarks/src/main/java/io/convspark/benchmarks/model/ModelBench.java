@@ -18,6 +18,7 @@ import java.util.Map;
  * interleaved, then the Spark part in a child JVM; writes models-LABEL.md and .png.
  * Usage (see benchmarks/run-models.sh): ModelBench [--quick] [--profile] [--label L]
  * [--out DIR] [--models DIR] [--spark-model ARCH] [--spark-heap SIZE] [--no-spark]
+ * [--only ARCH]
  */
 public final class ModelBench {
   private ModelBench() {}
@@ -30,6 +31,9 @@ public final class ModelBench {
         OrtModel.version());
     System.out.println("ConvSpark kernels: " + report.species() + "; JDK " + report.jdk());
     for (ModelCase c : o.quick ? ModelCase.quick() : ModelCase.full()) {
+      if (o.only != null && !o.only.equals(c.arch())) {
+        continue;
+      }
       byte[] onnx = modelBytes(o.models, c.arch(), c.height(), c.width());
       // ResNet-50 batches take ~1 s per engine: 7 pairs keep the run short; the rest get 11.
       int runs = o.quick ? 3 : c.arch().equals("resnet50") ? 7 : 11;
@@ -93,7 +97,7 @@ public final class ModelBench {
   }
 
   private record Options(boolean quick, boolean profile, boolean spark, String label, Path out,
-      Path models, String sparkModel, String sparkHeap, String command) {
+      Path models, String sparkModel, String sparkHeap, String only, String command) {
     static Options parse(String[] args) {
       boolean quick = false;
       boolean profile = false;
@@ -105,6 +109,7 @@ public final class ModelBench {
       // The Spark JVM's heap cap, as an executor's would be: the cached images and two task
       // arenas fit; a larger cap only lets the heap (and the RSS) grow before collecting.
       String sparkHeap = "1g";
+      String only = null;
       String command = System.getProperty("bench.command", "ModelBench " + String.join(" ",
           args));
       for (int i = 0; i < args.length; i++) {
@@ -117,12 +122,13 @@ public final class ModelBench {
           case "--models" -> models = Path.of(args[++i]);
           case "--spark-model" -> sparkModel = args[++i];
           case "--spark-heap" -> sparkHeap = args[++i];
+          case "--only" -> only = args[++i];
           default -> throw new IllegalArgumentException("unknown option " + args[i]
               + "; usage: [--quick] [--profile] [--no-spark] [--label L] [--out DIR]"
-              + " [--models DIR] [--spark-model ARCH] [--spark-heap SIZE]");
+              + " [--models DIR] [--spark-model ARCH] [--spark-heap SIZE] [--only ARCH]");
         }
       }
-      return new Options(quick, profile, spark, label, out, models, sparkModel, sparkHeap,
+      return new Options(quick, profile, spark, label, out, models, sparkModel, sparkHeap, only,
           command.replace(File.separatorChar, '/'));
     }
   }
