@@ -17,9 +17,9 @@ import java.util.Objects;
  *   <li>{@code gemm}: 1x1, stride 1, no padding; the whole batch is one [pixels x C] matrix.
  *   <li>{@code depthwise}: groups == channels with multiplier 1; channels in vector lanes,
  *       borders clipped in the kernel (no padding copy).
- *   <li>{@code sliding}: kernel width 3, stride 1, at most one vector of output channels per
- *       group (RegNet's grouped convs), output rows at least one tile wide: each input
- *       broadcast feeds three taps.
+ *   <li>{@code sliding}: kernel width 3, stride 1 or 2, at most one vector of output channels
+ *       per group (RegNet's grouped convs), output rows at least one tile wide: each input
+ *       broadcast feeds three taps (1.5 at stride 2).
  *   <li>{@code direct}: everything else (any kernel, stride, dilation, groups, the 3-channel
  *       stem); input copied into a zero-bordered scratch image when padded.
  * </ul>
@@ -99,7 +99,7 @@ public final class Conv2dPlan {
     } else if (s.kernelH() == 1 && s.kernelW() == 1 && s.strideH() == 1 && s.strideW() == 1
         && !s.hasPadding()) {
       algorithm = Algorithm.GEMM;
-    } else if (s.kernelW() == 3 && s.strideW() == 1 && s.dilationW() == 1
+    } else if (s.kernelW() == 3 && s.strideW() <= 2 && s.dilationW() == 1
         && s.outChannelsPerGroup() <= lanes && s.outW() >= SLIDING_MIN_WIDTH) {
       // Rows narrower than a sliding tile would run one pixel per tile; direct tiles cross
       // rows instead (RegNetX's 7x7 g25 layers). Fixed, not per provider: the scalar and SIMD
@@ -449,8 +449,8 @@ public final class Conv2dPlan {
       int o = outBase + start * cout + oc;
       int tileIn = inBase + start * ps + jumps;
       if (sliding) {
-        kernels.convSlideTile(rows, src, tileIn, ps, kOff, kTotal, packed, wOff,
-            c.out, o, cout, lastLanes, clampLo, clampHi);
+        kernels.convSlideTile(rows, shape.strideW(), src, tileIn, shape.inC(), kOff, kTotal,
+            packed, wOff, c.out, o, cout, lastLanes, clampLo, clampHi);
       } else {
         kernels.convTile(nv, rows, src, tileIn, ps, col, rowW, rowJump, kOff, kTotal, packed,
             wOff, c.out, o, cout, lastLanes, clampLo, clampHi);

@@ -40,14 +40,16 @@ public interface ConvKernels {
   int slideRows();
 
   /**
-   * Sliding-window tile for kernel width 3, stride 1, dilation 1, one vector of output
-   * channels: step k = (kh, ic) reads pixels {@code in[inBase + kOff[k] + i * c]} for
-   * i in [0, rb + 2) and three weight vectors (kw = 0, 1, 2) at {@code w[wOff + L + k*3*L]}.
+   * Sliding-window tile for kernel width 3, stride 1 or 2, dilation 1, one vector of output
+   * channels: step k = (kh, ic) reads input columns {@code in[inBase + kOff[k] + i * c]} for
+   * i in [0, (rb - 1) * stride + 3) and three weight vectors (kw = 0, 1, 2) at
+   * {@code w[wOff + L + k*3*L]}; pixel r takes column r * stride + kw, in kw order.
    *
    * @param rb 1 or {@link #slideRows()}
    */
-  void convSlideTile(int rb, float[] in, int inBase, int c, int[] kOff, int steps, float[] w,
-      int wOff, float[] out, int outBase, int outPixStride, int lastLanes, float lo, float hi);
+  void convSlideTile(int rb, int stride, float[] in, int inBase, int c, int[] kOff, int steps,
+      float[] w, int wOff, float[] out, int outBase, int outPixStride, int lastLanes, float lo,
+      float hi);
 
   /**
    * Two output rows of a 3x3, stride-1, dilation-1 depthwise conv over full windows,

@@ -29,14 +29,18 @@ abstract class SimdConvSupport implements ConvKernels {
   }
 
   @Override
-  public void convSlideTile(int rb, float[] in, int inBase, int c, int[] kOff, int steps,
-      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
-    if (rb == 8) {
+  public void convSlideTile(int rb, int stride, float[] in, int inBase, int c, int[] kOff,
+      int steps, float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo,
+      float hi) {
+    if (rb == 8 && stride == 1) {
       SimdConvKernels.slide8(in, inBase, c, kOff, steps, w, wOff, out, ob, ops, lastLanes, lo, hi);
+    } else if (rb == 8 && stride == 2) {
+      SimdConvKernels.slide8s2(in, inBase, c, kOff, steps, w, wOff, out, ob, ops, lastLanes, lo,
+          hi);
     } else {
       for (int r = 0; r < rb; r++) {
-        SimdConvKernels.slide1(in, inBase + r * c, c, kOff, steps, w, wOff, out, ob + r * ops, ops,
-            lastLanes, lo, hi);
+        SimdConvKernels.slide1(in, inBase + r * stride * c, c, kOff, steps, w, wOff, out,
+            ob + r * ops, ops, lastLanes, lo, hi);
       }
     }
   }
