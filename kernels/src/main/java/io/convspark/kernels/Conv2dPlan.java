@@ -46,6 +46,8 @@ public final class Conv2dPlan {
   private final ConvBlocks blocks; // GEMM and DIRECT
   private final int[] kOff; // GEMM and DIRECT: input offset of reduction step k
   private final int[] tapOff; // DEPTHWISE
+  /** Depthwise: the geometry its kernels read, the conv itself or its zero-bordered copy. */
+  private final Conv2dShape dw;
   private final int paddedH;
   private final int paddedW;
   private final boolean copiesInput;
@@ -112,17 +114,20 @@ public final class Conv2dPlan {
       packed = WeightPacker.packDepthwiseFromOihw(s, oihw, bias, lanes);
       blocks = null;
       kOff = null;
-      copiesInput = false;
-      paddedH = s.inH();
-      paddedW = s.inW();
+      copiesInput = padsDepthwise(s);
+      paddedH = s.inH() + (copiesInput ? s.padTop() + s.padBottom() : 0);
+      paddedW = s.inW() + (copiesInput ? s.padLeft() + s.padRight() : 0);
+      dw = !copiesInput ? s : new Conv2dShape(paddedH, paddedW, s.inC(), s.outC(), 3, 3, 1, 1,
+          0, 0, 0, 0, 1, 1, s.groups());
       tapOff = new int[s.kernelH() * s.kernelW()];
       for (int kh = 0; kh < s.kernelH(); kh++) {
         for (int kw = 0; kw < s.kernelW(); kw++) {
           tapOff[kh * s.kernelW() + kw] =
-              (kh * s.dilationH() * s.inW() + kw * s.dilationW()) * s.inC();
+              (kh * s.dilationH() * dw.inW() + kw * s.dilationW()) * s.inC();
         }
       }
     } else {
+      dw = null;
       boolean sliding = algorithm == Algorithm.SLIDING;
       blocks = ConvBlocks.plan(s, lanes, sliding ? 1 : 4);
       packed = sliding ? WeightPacker.packSlidingFromOihw(s, oihw, bias, blocks, lanes)
@@ -133,14 +138,29 @@ public final class Conv2dPlan {
       paddedW = s.inW() + s.padLeft() + s.padRight();
       kOff = sliding ? slidingOffsets(s, paddedW) : directOffsets(s, paddedW);
     }
-    owLo = ceilDiv(s.padLeft(), s.strideW());
-    owHi = Math.min(outW, Math.max(owLo, floorDiv(s.inW() - 1 + s.padLeft()
-        - s.dilationW() * (s.kernelW() - 1), s.strideW()) + 1));
+    Conv2dShape g = dw != null ? dw : s;
+    owLo = ceilDiv(g.padLeft(), g.strideW());
+    owHi = Math.min(outW, Math.max(owLo, floorDiv(g.inW() - 1 + g.padLeft()
+        - g.dilationW() * (g.kernelW() - 1), g.strideW()) + 1));
     weightsOuter = packed.length > (long) paddedH * paddedW * s.inC();
     rowsOuter = copiesInput && !weightsOuter && packed.length <= ROWS_OUTER_MAX_WEIGHTS;
     twoRowDepthwise = algorithm == Algorithm.DEPTHWISE && s.kernelH() == 3 && s.kernelW() == 3
         && s.strideH() == 1 && s.strideW() == 1 && s.dilationH() == 1 && s.dilationW() == 1;
   }
+
+  /**
+   * Whether a padded depthwise 3x3 (stride 1) convolves a zero-bordered copy of its input. Then
+   * every pixel takes the two-row kernel; otherwise border pixels clip the window, one pixel at
+   * a time. On small images the borders dominate: MobileNetV2's 7x7 and 14x14 layers ran at
+   * 17-40 GFLOP/s. Fixed, not per provider, so scalar and SIMD give the same bits.
+   */
+  private static boolean padsDepthwise(Conv2dShape s) {
+    return s.hasPadding() && s.kernelH() == 3 && s.kernelW() == 3 && s.strideH() == 1
+        && s.strideW() == 1 && s.dilationH() == 1 && s.dilationW() == 1
+        && s.outW() <= DEPTHWISE_PAD_MAX_WIDTH;
+  }
+
+  private static final int DEPTHWISE_PAD_MAX_WIDTH = 32;
 
   /** Input offset of reduction step k = (kh, kw, ic), relative to the output pixel's origin. */
   private static int[] directOffsets(Conv2dShape s, int paddedW) {
@@ -265,6 +285,9 @@ public final class Conv2dPlan {
         run(pool, computeTask, blocks.count() * gemmChunks(batch), batch);
         break;
       case DEPTHWISE:
+        if (copiesInput) {
+          run(pool, padTask, batch * paddedH, batch);
+        }
         run(pool, computeTask, batch * ((outH + 1) / 2) * blocksOfLanes(shape.outC()), batch);
         break;
       default:
@@ -495,8 +518,8 @@ public final class Conv2dPlan {
     if (!twoRowDepthwise || owHi - owLo < kernels.twoRowPixels()) {
       return false;
     }
-    int ih0 = oh - shape.padTop();
-    return ih0 >= 0 && ih0 + 2 < shape.inH();
+    int ih0 = oh - dw.padTop();
+    return ih0 >= 0 && ih0 + 2 < dw.inH();
   }
 
   private void depthwiseTwoRows(KernelCall c, int n, int oh, int blk) {
@@ -514,12 +537,12 @@ public final class Conv2dPlan {
       int groups) {
     int ch = shape.inC();
     int c0 = blk * lanes;
-    int rowIn = shape.inW() * ch;
+    int rowIn = dw.inW() * ch;
     int rowOut = outW * ch;
-    int inBase = c.inOff + (int) ((long) n * shape.inputCount())
-        + ((oh - shape.padTop()) * shape.inW() + start - shape.padLeft()) * ch + c0;
+    int inBase = (copiesInput ? c.scratchOff : c.inOff) + (int) ((long) n * dw.inputCount())
+        + ((oh - dw.padTop()) * dw.inW() + start - dw.padLeft()) * ch + c0;
     int o = c.outOff + (int) ((long) n * shape.outputCount()) + (oh * outW + start) * ch + c0;
-    kernels.depthwise3x3TwoRows(c.in, inBase, ch, rowIn, packed, blk * lanes * 10, c.out, o,
+    kernels.depthwise3x3TwoRows(copiesInput ? c.scratch : c.in, inBase, ch, rowIn, packed, blk * lanes * 10, c.out, o,
         rowOut, groups, clampLo, clampHi);
     if (epiloguePass) {
       int px = groups * kernels.twoRowPixels();
@@ -534,31 +557,32 @@ public final class Conv2dPlan {
     int ch = shape.inC();
     int kh = shape.kernelH();
     int kw = shape.kernelW();
-    int inImage = c.inOff + (int) ((long) n * shape.inputCount());
+    float[] src = copiesInput ? c.scratch : c.in;
+    int inImage = (copiesInput ? c.scratchOff : c.inOff) + (int) ((long) n * dw.inputCount());
     int outImage = c.outOff + (int) ((long) n * shape.outputCount());
     int resImage = c.auxOff + (int) ((long) n * shape.outputCount());
-    int ps = shape.strideW() * ch;
+    int ps = dw.strideW() * ch;
     int rbMax = kernels.depthwiseRows();
     int c0 = blk * lanes;
     int valid = Math.min(lanes, ch - c0);
     int wOff = blk * lanes * (kh * kw + 1);
-    int ih0 = oh * shape.strideH() - shape.padTop();
-    int khBegin = windowBegin(ih0, shape.dilationH());
-    int khEnd = windowEnd(ih0, shape.dilationH(), kh, shape.inH());
+    int ih0 = oh * dw.strideH() - dw.padTop();
+    int khBegin = windowBegin(ih0, dw.dilationH());
+    int khEnd = windowEnd(ih0, dw.dilationH(), kh, dw.inH());
     int rowOut = outImage + oh * outW * ch + c0;
     int rowRes = resImage + oh * outW * ch + c0;
     for (int ow = from; ow < to; ) {
-      int iw0 = ow * shape.strideW() - shape.padLeft();
+      int iw0 = ow * dw.strideW() - dw.padLeft();
       int rows = 1;
       int start = ow;
-      int kwBegin = windowBegin(iw0, shape.dilationW());
-      int kwEnd = windowEnd(iw0, shape.dilationW(), kw, shape.inW());
+      int kwBegin = windowBegin(iw0, dw.dilationW());
+      int kwEnd = windowEnd(iw0, dw.dilationW(), kw, dw.inW());
       if (ow >= owLo && ow < owHi && owHi - owLo >= rbMax) {
         start = Math.min(ow, owHi - rbMax);
         rows = rbMax;
-        iw0 = start * shape.strideW() - shape.padLeft();
+        iw0 = start * dw.strideW() - dw.padLeft();
       }
-      int inBase = inImage + (ih0 * shape.inW() + iw0) * ch + c0;
+      int inBase = inImage + (ih0 * dw.inW() + iw0) * ch + c0;
       int o = rowOut + start * ch;
       if (khBegin >= khEnd || kwBegin >= kwEnd) {
         // Window entirely in padding: the output is the clamped bias.
@@ -568,7 +592,7 @@ public final class Conv2dPlan {
           }
         }
       } else {
-        kernels.depthwiseTile(rows, c.in, inBase, ps, tapOff, khBegin, khEnd, kwBegin, kwEnd,
+        kernels.depthwiseTile(rows, src, inBase, ps, tapOff, khBegin, khEnd, kwBegin, kwEnd,
             kw, packed, wOff, c.out, o, ch, valid, clampLo, clampHi);
       }
       if (epiloguePass) {
