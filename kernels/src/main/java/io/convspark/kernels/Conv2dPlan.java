@@ -75,8 +75,8 @@ public final class Conv2dPlan {
   /** A multiple of every tile height (4, 6, 8, 12), so chunk starts are tile starts. */
   private static final int GEMM_CHUNK_PIXELS = 48;
   private static final double PARALLEL_MIN_FLOPS = 5e5;
-  /** The SIMD sliding tile's width: narrower output rows use direct tiles. */
-  private static final int SLIDING_MIN_WIDTH = 8;
+  /** SIMD sliding tiles are 8 wide, or 7 for a whole 7-wide row; narrower rows go direct. */
+  private static final int SLIDING_MIN_WIDTH = 7;
 
   private Conv2dPlan(Conv2dShape s, float[] oihw, float[] bias, Epilogue e, KernelSupport ks) {
     this.shape = s;
@@ -459,8 +459,9 @@ public final class Conv2dPlan {
       int start;
       int rows;
       if (runLength < rb) {
+        // A sliding run is one output row: one tile spans it (7 wide: RegNetX's last stage).
         start = p;
-        rows = 1;
+        rows = sliding ? p1 - p : 1;
       } else {
         start = Math.min(p, runLength - rb);
         rows = rb;

@@ -45,7 +45,7 @@ public interface ConvKernels {
    * i in [0, (rb - 1) * stride + 3) and three weight vectors (kw = 0, 1, 2) at
    * {@code w[wOff + L + k*3*L]}; pixel r takes column r * stride + kw, in kw order.
    *
-   * @param rb 1 or {@link #slideRows()}
+   * @param rb 1 to {@link #slideRows()}
    */
   void convSlideTile(int rb, int stride, float[] in, int inBase, int c, int[] kOff, int steps,
       float[] w, int wOff, float[] out, int outBase, int outPixStride, int lastLanes, float lo,

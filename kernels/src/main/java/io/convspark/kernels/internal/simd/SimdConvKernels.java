@@ -1787,6 +1787,85 @@ final class SimdConvKernels extends SimdConvSupport {
     }
   }
 
+  /** Sliding 1x3 window, stride 1, 7 pixels x one vector: 9 broadcasts feed 21 FMAs per (kh, ic) step. */
+  static void slide7(float[] in, int inBase, int c, int[] kOff, int steps, float[] w,
+      int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
+    FloatVector b = FloatVector.fromArray(F, w, wOff);
+    FloatVector lov = FloatVector.broadcast(F, lo);
+    FloatVector hiv = FloatVector.broadcast(F, hi);
+    FloatVector a0 = b;
+    FloatVector a1 = b;
+    FloatVector a2 = b;
+    FloatVector a3 = b;
+    FloatVector a4 = b;
+    FloatVector a5 = b;
+    FloatVector a6 = b;
+    int wp = wOff + L;
+    final int p1 = 1 * c;
+    final int p2 = 2 * c;
+    final int p3 = 3 * c;
+    final int p4 = 4 * c;
+    final int p5 = 5 * c;
+    final int p6 = 6 * c;
+    final int p7 = 7 * c;
+    final int p8 = 8 * c;
+    for (int k = 0; k < steps; k++) {
+      FloatVector w0 = FloatVector.fromArray(F, w, wp);
+      FloatVector w1 = FloatVector.fromArray(F, w, wp + L);
+      FloatVector w2 = FloatVector.fromArray(F, w, wp + 2 * L);
+      int src = inBase + kOff[k];
+      FloatVector x0 = FloatVector.broadcast(F, in[src]);
+      FloatVector x1 = FloatVector.broadcast(F, in[src + p1]);
+      FloatVector x2 = FloatVector.broadcast(F, in[src + p2]);
+      FloatVector x3 = FloatVector.broadcast(F, in[src + p3]);
+      FloatVector x4 = FloatVector.broadcast(F, in[src + p4]);
+      FloatVector x5 = FloatVector.broadcast(F, in[src + p5]);
+      FloatVector x6 = FloatVector.broadcast(F, in[src + p6]);
+      FloatVector x7 = FloatVector.broadcast(F, in[src + p7]);
+      FloatVector x8 = FloatVector.broadcast(F, in[src + p8]);
+      a0 = w0.fma(x0, a0);
+      a0 = w1.fma(x1, a0);
+      a0 = w2.fma(x2, a0);
+      a1 = w0.fma(x1, a1);
+      a1 = w1.fma(x2, a1);
+      a1 = w2.fma(x3, a1);
+      a2 = w0.fma(x2, a2);
+      a2 = w1.fma(x3, a2);
+      a2 = w2.fma(x4, a2);
+      a3 = w0.fma(x3, a3);
+      a3 = w1.fma(x4, a3);
+      a3 = w2.fma(x5, a3);
+      a4 = w0.fma(x4, a4);
+      a4 = w1.fma(x5, a4);
+      a4 = w2.fma(x6, a4);
+      a5 = w0.fma(x5, a5);
+      a5 = w1.fma(x6, a5);
+      a5 = w2.fma(x7, a5);
+      a6 = w0.fma(x6, a6);
+      a6 = w1.fma(x7, a6);
+      a6 = w2.fma(x8, a6);
+      wp += 3 * L;
+    }
+    if (lastLanes == L) {
+      lov.max(a0).min(hiv).intoArray(out, ob);
+      lov.max(a1).min(hiv).intoArray(out, ob + 1 * ops);
+      lov.max(a2).min(hiv).intoArray(out, ob + 2 * ops);
+      lov.max(a3).min(hiv).intoArray(out, ob + 3 * ops);
+      lov.max(a4).min(hiv).intoArray(out, ob + 4 * ops);
+      lov.max(a5).min(hiv).intoArray(out, ob + 5 * ops);
+      lov.max(a6).min(hiv).intoArray(out, ob + 6 * ops);
+    } else {
+      VectorMask<Float> m = Species.prefix(lastLanes);
+      lov.max(a0).min(hiv).intoArray(out, ob, m);
+      lov.max(a1).min(hiv).intoArray(out, ob + 1 * ops, m);
+      lov.max(a2).min(hiv).intoArray(out, ob + 2 * ops, m);
+      lov.max(a3).min(hiv).intoArray(out, ob + 3 * ops, m);
+      lov.max(a4).min(hiv).intoArray(out, ob + 4 * ops, m);
+      lov.max(a5).min(hiv).intoArray(out, ob + 5 * ops, m);
+      lov.max(a6).min(hiv).intoArray(out, ob + 6 * ops, m);
+    }
+  }
+
   /** Sliding 1x3 window, stride 2, 8 pixels x one vector: 17 broadcasts feed 24 FMAs per (kh, ic) step. */
   static void slide8s2(float[] in, int inBase, int c, int[] kOff, int steps, float[] w,
       int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
@@ -1885,6 +1964,97 @@ final class SimdConvKernels extends SimdConvSupport {
       lov.max(a5).min(hiv).intoArray(out, ob + 5 * ops, m);
       lov.max(a6).min(hiv).intoArray(out, ob + 6 * ops, m);
       lov.max(a7).min(hiv).intoArray(out, ob + 7 * ops, m);
+    }
+  }
+
+  /** Sliding 1x3 window, stride 2, 7 pixels x one vector: 15 broadcasts feed 21 FMAs per (kh, ic) step. */
+  static void slide7s2(float[] in, int inBase, int c, int[] kOff, int steps, float[] w,
+      int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
+    FloatVector b = FloatVector.fromArray(F, w, wOff);
+    FloatVector lov = FloatVector.broadcast(F, lo);
+    FloatVector hiv = FloatVector.broadcast(F, hi);
+    FloatVector a0 = b;
+    FloatVector a1 = b;
+    FloatVector a2 = b;
+    FloatVector a3 = b;
+    FloatVector a4 = b;
+    FloatVector a5 = b;
+    FloatVector a6 = b;
+    int wp = wOff + L;
+    final int p1 = 1 * c;
+    final int p2 = 2 * c;
+    final int p3 = 3 * c;
+    final int p4 = 4 * c;
+    final int p5 = 5 * c;
+    final int p6 = 6 * c;
+    final int p7 = 7 * c;
+    final int p8 = 8 * c;
+    final int p9 = 9 * c;
+    final int p10 = 10 * c;
+    final int p11 = 11 * c;
+    final int p12 = 12 * c;
+    final int p13 = 13 * c;
+    final int p14 = 14 * c;
+    for (int k = 0; k < steps; k++) {
+      FloatVector w0 = FloatVector.fromArray(F, w, wp);
+      FloatVector w1 = FloatVector.fromArray(F, w, wp + L);
+      FloatVector w2 = FloatVector.fromArray(F, w, wp + 2 * L);
+      int src = inBase + kOff[k];
+      FloatVector x0 = FloatVector.broadcast(F, in[src]);
+      a0 = w0.fma(x0, a0);
+      FloatVector x1 = FloatVector.broadcast(F, in[src + p1]);
+      a0 = w1.fma(x1, a0);
+      FloatVector x2 = FloatVector.broadcast(F, in[src + p2]);
+      a1 = w0.fma(x2, a1);
+      a0 = w2.fma(x2, a0);
+      FloatVector x3 = FloatVector.broadcast(F, in[src + p3]);
+      a1 = w1.fma(x3, a1);
+      FloatVector x4 = FloatVector.broadcast(F, in[src + p4]);
+      a2 = w0.fma(x4, a2);
+      a1 = w2.fma(x4, a1);
+      FloatVector x5 = FloatVector.broadcast(F, in[src + p5]);
+      a2 = w1.fma(x5, a2);
+      FloatVector x6 = FloatVector.broadcast(F, in[src + p6]);
+      a3 = w0.fma(x6, a3);
+      a2 = w2.fma(x6, a2);
+      FloatVector x7 = FloatVector.broadcast(F, in[src + p7]);
+      a3 = w1.fma(x7, a3);
+      FloatVector x8 = FloatVector.broadcast(F, in[src + p8]);
+      a4 = w0.fma(x8, a4);
+      a3 = w2.fma(x8, a3);
+      FloatVector x9 = FloatVector.broadcast(F, in[src + p9]);
+      a4 = w1.fma(x9, a4);
+      FloatVector x10 = FloatVector.broadcast(F, in[src + p10]);
+      a5 = w0.fma(x10, a5);
+      a4 = w2.fma(x10, a4);
+      FloatVector x11 = FloatVector.broadcast(F, in[src + p11]);
+      a5 = w1.fma(x11, a5);
+      FloatVector x12 = FloatVector.broadcast(F, in[src + p12]);
+      a6 = w0.fma(x12, a6);
+      a5 = w2.fma(x12, a5);
+      FloatVector x13 = FloatVector.broadcast(F, in[src + p13]);
+      a6 = w1.fma(x13, a6);
+      FloatVector x14 = FloatVector.broadcast(F, in[src + p14]);
+      a6 = w2.fma(x14, a6);
+      wp += 3 * L;
+    }
+    if (lastLanes == L) {
+      lov.max(a0).min(hiv).intoArray(out, ob);
+      lov.max(a1).min(hiv).intoArray(out, ob + 1 * ops);
+      lov.max(a2).min(hiv).intoArray(out, ob + 2 * ops);
+      lov.max(a3).min(hiv).intoArray(out, ob + 3 * ops);
+      lov.max(a4).min(hiv).intoArray(out, ob + 4 * ops);
+      lov.max(a5).min(hiv).intoArray(out, ob + 5 * ops);
+      lov.max(a6).min(hiv).intoArray(out, ob + 6 * ops);
+    } else {
+      VectorMask<Float> m = Species.prefix(lastLanes);
+      lov.max(a0).min(hiv).intoArray(out, ob, m);
+      lov.max(a1).min(hiv).intoArray(out, ob + 1 * ops, m);
+      lov.max(a2).min(hiv).intoArray(out, ob + 2 * ops, m);
+      lov.max(a3).min(hiv).intoArray(out, ob + 3 * ops, m);
+      lov.max(a4).min(hiv).intoArray(out, ob + 4 * ops, m);
+      lov.max(a5).min(hiv).intoArray(out, ob + 5 * ops, m);
+      lov.max(a6).min(hiv).intoArray(out, ob + 6 * ops, m);
     }
   }
 

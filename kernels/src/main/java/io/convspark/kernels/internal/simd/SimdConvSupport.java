@@ -34,8 +34,13 @@ abstract class SimdConvSupport implements ConvKernels {
       float hi) {
     if (rb == 8 && stride == 1) {
       SimdConvKernels.slide8(in, inBase, c, kOff, steps, w, wOff, out, ob, ops, lastLanes, lo, hi);
+    } else if (rb == 7 && stride == 1) {
+      SimdConvKernels.slide7(in, inBase, c, kOff, steps, w, wOff, out, ob, ops, lastLanes, lo, hi);
     } else if (rb == 8 && stride == 2) {
       SimdConvKernels.slide8s2(in, inBase, c, kOff, steps, w, wOff, out, ob, ops, lastLanes, lo,
+          hi);
+    } else if (rb == 7 && stride == 2) {
+      SimdConvKernels.slide7s2(in, inBase, c, kOff, steps, w, wOff, out, ob, ops, lastLanes, lo,
           hi);
     } else {
       for (int r = 0; r < rb; r++) {
