@@ -5,7 +5,9 @@ import io.convspark.kernels.ArrayAlignment;
 import io.convspark.kernels.Conv2dPlan;
 import io.convspark.kernels.Conv2dShape;
 import io.convspark.kernels.Epilogue;
+import io.convspark.kernels.WeightStore;
 import io.convspark.kernels.WorkerPool;
+import io.convspark.kernels.internal.KernelProvider;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -84,7 +86,9 @@ public class ConvKernelBenchmark {
       in[i] = (float) r.nextDouble();
     }
     out = new float[Math.max(1 << 18, (int) s.outputCount() + offset)];
-    plan = Conv2dPlan.create(s, w, bias, Epilogue.of(Activation.RELU));
+    // Weights in a WeightStore, as a compiled model holds them (64-byte aligned).
+    plan = Conv2dPlan.create(s, w, bias, Epilogue.of(Activation.RELU), KernelProvider.get(),
+        new WeightStore());
     scratch = new float[(int) plan.scratchFloats()];
     pool = WorkerPool.create(threads);
   }

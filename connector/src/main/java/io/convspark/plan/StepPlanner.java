@@ -18,6 +18,7 @@ import io.convspark.kernels.FullyConnectedPlan;
 import io.convspark.kernels.GlobalPoolPlan;
 import io.convspark.kernels.Pool2dPlan;
 import io.convspark.kernels.SoftmaxPlan;
+import io.convspark.kernels.WeightStore;
 import io.convspark.kernels.internal.KernelSupport;
 import java.util.Arrays;
 import java.util.Map;
@@ -31,8 +32,11 @@ final class StepPlanner {
   private final Graph g;
   private final Map<String, Integer> ids;
   private final KernelSupport ks;
+  /** One per model: every conv's packed weights, 64-byte aligned. */
+  private final WeightStore weights;
 
   StepPlanner(Graph g, Map<String, Integer> ids, KernelSupport ks) {
+    this.weights = new WeightStore();
     this.g = g;
     this.ids = ids;
     this.ks = ks;
@@ -105,7 +109,7 @@ final class StepPlanner {
     String res = n.stringAttr("_residual", null);
     Epilogue e = Epilogue.of(ActivationSpec.fused(n),
         res == null ? Epilogue.Residual.NONE : Epilogue.Residual.valueOf(res));
-    Conv2dPlan plan = Conv2dPlan.create(s, w.floats(), bias, e, ks);
+    Conv2dPlan plan = Conv2dPlan.create(s, w.floats(), bias, e, ks, weights);
     return new Steps.Conv(n.name(), plan, id(n.input(0)), res == null ? -1 : id(n.input(3)),
         id(n.output(0)));
   }

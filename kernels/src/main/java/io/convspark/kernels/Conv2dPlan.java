@@ -42,7 +42,9 @@ public final class Conv2dPlan {
   private final ConvKernels kernels;
   private final int lanes;
   private final Algorithm algorithm;
-  private final float[] packed;
+  private final float[] packed; // this plan's weights start at packedOff
+  private final int packedOff;
+  private final int packedLength;
   private final ConvBlocks blocks; // GEMM and DIRECT
   private final int[] kOff; // GEMM and DIRECT: input offset of reduction step k
   private final int[] tapOff; // DEPTHWISE
@@ -78,7 +80,8 @@ public final class Conv2dPlan {
   /** SIMD sliding tiles are 8 wide, or 7 for a whole 7-wide row; narrower rows go direct. */
   private static final int SLIDING_MIN_WIDTH = 7;
 
-  private Conv2dPlan(Conv2dShape s, float[] oihw, float[] bias, Epilogue e, KernelSupport ks) {
+  private Conv2dPlan(Conv2dShape s, float[] oihw, float[] bias, Epilogue e, KernelSupport ks,
+      WeightStore store) {
     this.shape = s;
     this.epilogue = e;
     this.ks = ks;
@@ -110,8 +113,9 @@ public final class Conv2dPlan {
     } else {
       algorithm = Algorithm.DIRECT;
     }
+    float[] pack;
     if (algorithm == Algorithm.DEPTHWISE) {
-      packed = WeightPacker.packDepthwiseFromOihw(s, oihw, bias, lanes);
+      pack = WeightPacker.packDepthwiseFromOihw(s, oihw, bias, lanes);
       blocks = null;
       kOff = null;
       copiesInput = padsDepthwise(s);
@@ -130,7 +134,7 @@ public final class Conv2dPlan {
       dw = null;
       boolean sliding = algorithm == Algorithm.SLIDING;
       blocks = ConvBlocks.plan(s, lanes, sliding ? 1 : 4);
-      packed = sliding ? WeightPacker.packSlidingFromOihw(s, oihw, bias, blocks, lanes)
+      pack = sliding ? WeightPacker.packSlidingFromOihw(s, oihw, bias, blocks, lanes)
           : WeightPacker.packConvFromOihw(s, oihw, bias, blocks, lanes);
       tapOff = null;
       copiesInput = s.hasPadding();
@@ -142,8 +146,12 @@ public final class Conv2dPlan {
     owLo = ceilDiv(g.padLeft(), g.strideW());
     owHi = Math.min(outW, Math.max(owLo, floorDiv(g.inW() - 1 + g.padLeft()
         - g.dilationW() * (g.kernelW() - 1), g.strideW()) + 1));
-    weightsOuter = packed.length > (long) paddedH * paddedW * s.inC();
-    rowsOuter = copiesInput && !weightsOuter && packed.length <= ROWS_OUTER_MAX_WEIGHTS;
+    WeightStore.Slice slice = store == null ? new WeightStore.Slice(pack, 0) : store.place(pack);
+    packed = slice.array();
+    packedOff = slice.offset();
+    packedLength = pack.length;
+    weightsOuter = packedLength > (long) paddedH * paddedW * s.inC();
+    rowsOuter = copiesInput && !weightsOuter && packedLength <= ROWS_OUTER_MAX_WEIGHTS;
     twoRowDepthwise = algorithm == Algorithm.DEPTHWISE && s.kernelH() == 3 && s.kernelW() == 3
         && s.strideH() == 1 && s.strideW() == 1 && s.dilationH() == 1 && s.dilationW() == 1;
   }
@@ -203,6 +211,16 @@ public final class Conv2dPlan {
    */
   public static Conv2dPlan create(Conv2dShape shape, float[] weightsOihw, float[] bias,
       Epilogue epilogue, KernelSupport ks) {
+    return create(shape, weightsOihw, bias, epilogue, ks, null);
+  }
+
+  /**
+   * As {@link #create(Conv2dShape, float[], float[], Epilogue, KernelSupport)}, with the packed
+   * weights placed in {@code store} (64-byte aligned, shared with other plans), or in the
+   * plan's own array when {@code store} is null.
+   */
+  public static Conv2dPlan create(Conv2dShape shape, float[] weightsOihw, float[] bias,
+      Epilogue epilogue, KernelSupport ks, WeightStore store) {
     Objects.requireNonNull(shape, "shape");
     Objects.requireNonNull(weightsOihw, "weightsOihw");
     Objects.requireNonNull(epilogue, "epilogue");
@@ -220,7 +238,7 @@ public final class Conv2dPlan {
       throw new IllegalArgumentException("cannot plan Conv " + shape + ": an image of "
           + Math.max(padded, shape.outputCount()) + " floats exceeds the 2^31 array limit");
     }
-    return new Conv2dPlan(shape, weightsOihw, bias, epilogue, ks);
+    return new Conv2dPlan(shape, weightsOihw, bias, epilogue, ks, store);
   }
 
   public Conv2dShape shape() {
@@ -246,7 +264,7 @@ public final class Conv2dPlan {
 
   /** Bytes of packed weights, bias included. */
   public long packedBytes() {
-    return 4L * packed.length;
+    return 4L * packedLength;
   }
 
   /**
@@ -448,7 +466,7 @@ public final class Conv2dPlan {
     int ch = blocks.channels()[b];
     int oc = blocks.ocStart()[b];
     int lastLanes = ch - (nv - 1) * lanes;
-    int wOff = blocks.wOff()[b];
+    int wOff = packedOff + blocks.wOff()[b];
     boolean sliding = algorithm == Algorithm.SLIDING;
     int rb = sliding ? kernels.slideRows() : gemmTileRows(b);
     int kTotal = kOff.length;
@@ -543,8 +561,8 @@ public final class Conv2dPlan {
     int inBase = (copiesInput ? c.scratchOff : c.inOff) + (int) ((long) n * dw.inputCount())
         + ((oh - dw.padTop()) * dw.inW() + start - dw.padLeft()) * ch + c0;
     int o = c.outOff + (int) ((long) n * shape.outputCount()) + (oh * outW + start) * ch + c0;
-    kernels.depthwise3x3TwoRows(copiesInput ? c.scratch : c.in, inBase, ch, rowIn, packed, blk * lanes * 10, c.out, o,
-        rowOut, groups, clampLo, clampHi);
+    kernels.depthwise3x3TwoRows(copiesInput ? c.scratch : c.in, inBase, ch, rowIn, packed,
+        packedOff + blk * lanes * 10, c.out, o, rowOut, groups, clampLo, clampHi);
     if (epiloguePass) {
       int px = groups * kernels.twoRowPixels();
       int r = c.auxOff + (int) ((long) n * shape.outputCount()) + (oh * outW + start) * ch + c0;
@@ -566,7 +584,7 @@ public final class Conv2dPlan {
     int rbMax = kernels.depthwiseRows();
     int c0 = blk * lanes;
     int valid = Math.min(lanes, ch - c0);
-    int wOff = blk * lanes * (kh * kw + 1);
+    int wOff = packedOff + blk * lanes * (kh * kw + 1);
     int ih0 = oh * dw.strideH() - dw.padTop();
     int khBegin = windowBegin(ih0, dw.dilationH());
     int khEnd = windowEnd(ih0, dw.dilationH(), kh, dw.inH());

@@ -43,7 +43,10 @@ class ConvConformanceTest {
     float[] res = e.hasResidual() ? TensorAssert.random(seed + 3, outLen) : null;
     double[] ref = ReferenceConv.conv(s, n, x, w, bias, e, res);
 
-    Conv2dPlan plan = Conv2dPlan.create(s, w, bias, e, ks);
+    // Weights in a store behind another plan's slice, so they start at a nonzero offset.
+    WeightStore store = new WeightStore();
+    store.place(new float[7]);
+    Conv2dPlan plan = Conv2dPlan.create(s, w, bias, e, ks, store);
     float[] first = run(plan, twoThreads, x, res, n, outLen, c + " [" + ks.name() + "] " + plan);
     TensorAssert.assertClose(c + " [" + ks.name() + "] " + plan + " seed " + seed, ref, first,
         GUARD);
