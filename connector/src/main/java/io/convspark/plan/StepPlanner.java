@@ -146,7 +146,7 @@ final class StepPlanner {
       }
     }
     FullyConnectedPlan plan = FullyConnectedPlan.create(k, out, b.floats(), transB, alpha, c,
-        beta, ActivationSpec.fused(n), residual >= 0, ks);
+        beta, ActivationSpec.fused(n), residual >= 0, ks, weights);
     return new Steps.Gemm(n.name(), plan, id(n.input(0)), residual, id(n.output(0)));
   }
 

@@ -34,6 +34,13 @@ public final class FullyConnectedPlan {
 
   public static FullyConnectedPlan create(int k, int n, float[] b, boolean transB, float alpha,
       float[] c, float beta, Activation activation, boolean residualC, KernelSupport ks) {
+    return create(k, n, b, transB, alpha, c, beta, activation, residualC, ks, null);
+  }
+
+  /** As above, with the packed weights in {@code store} (see {@link WeightStore}), or own. */
+  public static FullyConnectedPlan create(int k, int n, float[] b, boolean transB, float alpha,
+      float[] c, float beta, Activation activation, boolean residualC, KernelSupport ks,
+      WeightStore store) {
     if (k <= 0 || n <= 0) {
       throw new IllegalArgumentException("cannot plan Gemm: K=" + k + ", N=" + n
           + ", both must be > 0");
@@ -67,7 +74,7 @@ public final class FullyConnectedPlan {
     Epilogue e = Epilogue.of(activation,
         residualC ? Epilogue.Residual.BEFORE_ACTIVATION : Epilogue.Residual.NONE);
     Conv2dShape s = new Conv2dShape(1, 1, k, n, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1);
-    return new FullyConnectedPlan(Conv2dPlan.create(s, oi, bias, e, ks), k, n);
+    return new FullyConnectedPlan(Conv2dPlan.create(s, oi, bias, e, ks, store), k, n);
   }
 
   public int inFeatures() {
