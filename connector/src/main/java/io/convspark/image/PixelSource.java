@@ -155,6 +155,34 @@ final class PixelSource {
     return grayOut ? 1 : 3;
   }
 
+  /**
+   * Row {@code y} of 8-bit colour pixels as 3 output channels, each {@code v * mul + add} with
+   * v the canonical channel {@code from[c]} (the per-pixel path's arithmetic). False, with
+   * nothing written, for other pixel kinds.
+   */
+  boolean readRow(int y, int[] from, float[] mul, float[] add, float[] dst, int off) {
+    if (kind != BYTES || grayOut || from.length != 3) {
+      return false;
+    }
+    int[] at = {o0, o1, o2};
+    int a0 = at[from[0]];
+    int a1 = at[from[1]];
+    int a2 = at[from[2]];
+    float m0 = mul[0];
+    float m1 = mul[1];
+    float m2 = mul[2];
+    float d0 = add[0];
+    float d1 = add[1];
+    float d2 = add[2];
+    int i = base + y * scan;
+    for (int x = 0; x < width; x++, i += stride, off += 3) {
+      dst[off] = (bytes[i + a0] & 0xFF) * m0 + d0;
+      dst[off + 1] = (bytes[i + a1] & 0xFF) * m1 + d1;
+      dst[off + 2] = (bytes[i + a2] & 0xFF) * m2 + d2;
+    }
+    return true;
+  }
+
   /** Writes the canonical channels of stored pixel (x, y) to {@code t[o..]}, as 0..255. */
   void read(int x, int y, float[] t, int o) {
     int r;

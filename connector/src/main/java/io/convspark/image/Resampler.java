@@ -41,6 +41,19 @@ final class Resampler {
     return a;
   }
 
+  /** Whether the axis samples source pixel o at output o, with no blending. */
+  private static boolean identity(Axis a, int src) {
+    if (a.i0.length != src) {
+      return false;
+    }
+    for (int o = 0; o < src; o++) {
+      if (a.i0[o] != o || a.w1[o] != 0f) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * Writes {@code opt.floatsPerImage()} floats of the oriented image into
    * {@code dst[dstOff..]}.
@@ -116,6 +129,16 @@ final class Resampler {
       from[c] = oc == 3 && opt.order() == ChannelOrder.BGR ? 2 - c : c;
       mul[c] = opt.mulAt(c);
       add[c] = opt.addAt(c);
+    }
+    if (orientation == 1 && validW == ow && identity(ax, sw) && identity(ay, sh)) {
+      // Output pixels are stored pixels (Spark image structs at the model's size): row copies.
+      boolean done = true;
+      for (int oy = 0; oy < oh && done; oy++) {
+        done = src.readRow(oy, from, mul, add, dst, dstOff + oy * ow * oc);
+      }
+      if (done) {
+        return;
+      }
     }
     float[] t = new float[4 * mc]; // the four neighbours, canonical channels
     for (int oy = 0; oy < oh; oy++) {

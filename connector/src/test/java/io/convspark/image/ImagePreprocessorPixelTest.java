@@ -238,4 +238,24 @@ class ImagePreprocessorPixelTest {
             gray, 0);
     assertArrayEquals(new float[] {76}, gray);
   }
+
+  @Test
+  void sparkStructAtModelSizeIsNormalizedPerChannel() throws Exception {
+    byte[] bgr = new byte[3 * 5 * 3];
+    for (int i = 0; i < bgr.length; i++) {
+      bgr[i] = (byte) (i * 37 + 11);
+    }
+    for (ChannelOrder order : ChannelOrder.values()) {
+      PreprocessOptions o = PreprocessOptions.meanStd(3, 5, 3, ResizeMode.STRETCH, 0, order,
+          new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
+      float[] out = new float[3 * 5 * 3];
+      new ImagePreprocessor(o).fromImageStruct(3, 5, 3, ImagePreprocessor.CV_8UC3, bgr, out, 0);
+      for (int i = 0; i < out.length; i++) {
+        int c = i % 3;
+        int stored = order == ChannelOrder.RGB ? 2 - c : c; // B, G, R in the struct
+        float v = bgr[i - c + stored] & 0xFF;
+        assertEquals(v * o.mul()[c] + o.add()[c], out[i], 0f, order + ", index " + i);
+      }
+    }
+  }
 }
