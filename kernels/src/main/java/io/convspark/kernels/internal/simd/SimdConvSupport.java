@@ -72,6 +72,9 @@ abstract class SimdConvSupport implements ConvKernels {
     } else if (rb == 8 && kernelW == 3 && khBegin == 0 && khEnd == 3 && kwBegin == 0
         && kwEnd == 3 && isStride1Dilation1(tapOff, ps)) {
       SimdConvKernels.dw3x3s1x8(in, inBase, ps, tapOff[3], w, wOff, out, ob, lo, hi);
+    } else if (rb == 8 && kernelW == 3 && khBegin == 0 && khEnd == 3 && kwBegin == 0
+        && kwEnd == 3 && isStride2Dilation1(tapOff, ps) && ops == tapOff[1]) {
+      SimdConvKernels.dw3x3s2x8(in, inBase, tapOff[1], tapOff[3], w, wOff, out, ob, lo, hi);
     } else if (rb == 8) {
       SimdConvKernels.dw8(in, inBase, ps, tapOff, khBegin, khEnd, kwBegin, kwEnd, kernelW,
           w, wOff, out, ob, ops, lo, hi);
@@ -81,6 +84,12 @@ abstract class SimdConvSupport implements ConvKernels {
             kernelW, w, wOff, out, ob + r * ops, ops, lo, hi);
       }
     }
+  }
+
+  /** Taps one pixel apart along W, rows evenly spaced, output pixels two input pixels apart. */
+  private static boolean isStride2Dilation1(int[] tapOff, int ps) {
+    return tapOff.length == 9 && ps == 2 * tapOff[1] && tapOff[2] == 2 * tapOff[1]
+        && tapOff[6] == 2 * tapOff[3] && tapOff[4] == tapOff[3] + tapOff[1];
   }
 
   /** Taps one pixel apart along W, rows evenly spaced: the sliding-window kernel applies. */
