@@ -470,6 +470,9 @@ public final class Conv2dPlan {
     boolean sliding = algorithm == Algorithm.SLIDING;
     int rb = sliding ? kernels.slideRows() : gemmTileRows(b);
     int kTotal = kOff.length;
+    // 1x1 steps read input offsets 0, 1, ..., K-1: null lets a tile within one row index
+    // linearly, and C2 hoists its range checks (a 7x7x400 GEMM: 210 -> 244 GFLOP/s).
+    boolean linear = shape.kernelH() == 1 && shape.kernelW() == 1;
     boolean epi = epiloguePass;
     int col = p0 % rowW; // column of pixel p, and the row jumps before it: no division per tile
     int jumps = p0 / rowW * rowJump;
@@ -494,7 +497,8 @@ public final class Conv2dPlan {
         kernels.convSlideTile(rows, shape.strideW(), src, tileIn, shape.inC(), kOff, kTotal,
             packed, wOff, c.out, o, cout, lastLanes, clampLo, clampHi);
       } else {
-        kernels.convTile(nv, rows, src, tileIn, ps, col, rowW, rowJump, kOff, kTotal, packed,
+        int[] steps = linear && col + rows <= rowW ? null : kOff;
+        kernels.convTile(nv, rows, src, tileIn, ps, col, rowW, rowJump, steps, kTotal, packed,
             wOff, c.out, o, cout, lastLanes, clampLo, clampHi);
       }
       if (epi) {

@@ -24,6 +24,8 @@ public interface ConvKernels {
    *
    * @param nv 1, 2 or 4
    * @param rb 1 or {@link #tileRows(int) tileRows(nv)}
+   * @param kOff input offset of each reduction step, or null for offset k (1x1 GEMM tiles,
+   *     which then never cross rows)
    */
   void convTile(int nv, int rb, float[] in, int inBase, int inPixStride, int col, int rowW,
       int rowJump, int[] kOff, int kTotal, float[] w, int wOff, float[] out, int outBase,

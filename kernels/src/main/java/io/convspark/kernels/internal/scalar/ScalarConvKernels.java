@@ -63,7 +63,7 @@ final class ScalarConvKernels implements ConvKernels {
     }
     int wp = wOff + width;
     for (int k = 0; k < kTotal; k++, wp += width) {
-      int src = inBase + kOff[k];
+      int src = inBase + (kOff == null ? k : kOff[k]);
       int cc = col;
       for (int r = 0; r < rb; r++, src += ps) {
         float x = in[src];
