@@ -47,6 +47,8 @@ public final class Conv2dPlan {
   private final int packedLength;
   private final ConvBlocks blocks; // GEMM and DIRECT
   private final int[] kOff; // GEMM and DIRECT: input offset of reduction step k
+  /** DIRECT, 4-vector blocks: kOff cut into slices whose weight panels fit in L2, or null. */
+  private final int[][] kSlices;
   private final int[] tapOff; // DEPTHWISE
   /** Depthwise: the geometry its kernels read, the conv itself or its zero-bordered copy. */
   private final Conv2dShape dw;
@@ -142,6 +144,8 @@ public final class Conv2dPlan {
       paddedW = s.inW() + s.padLeft() + s.padRight();
       kOff = sliding ? slidingOffsets(s, paddedW) : directOffsets(s, paddedW);
     }
+    kSlices = algorithm == Algorithm.DIRECT && s.kernelH() * s.kernelW() > 1
+        ? slices(kOff, 4L * lanes * Float.BYTES) : null;
     Conv2dShape g = dw != null ? dw : s;
     owLo = ceilDiv(g.padLeft(), g.strideW());
     owHi = Math.min(outW, Math.max(owLo, floorDiv(g.inW() - 1 + g.padLeft()
@@ -169,6 +173,29 @@ public final class Conv2dPlan {
   }
 
   private static final int DEPTHWISE_PAD_MAX_WIDTH = 32;
+
+  /**
+   * A tile streams its block's whole weight panel; a panel of more than 2 x
+   * {@value #K_SLICE_BYTES} bytes does not stay in L2 between tiles, so every tile re-reads it
+   * from L3 (ResNet-50's 3x3 convs over 512 channels: 1.2 MB panels, 135-155 GFLOP/s). Such a
+   * reduction runs in slices of at most {@value #K_SLICE_BYTES} bytes of panel, each over all of
+   * a chunk's tiles, accumulating through the output (same bits). Null when it fits.
+   */
+  private static int[][] slices(int[] kOff, long bytesPerStep) {
+    long panel = kOff.length * bytesPerStep;
+    if (panel <= 2 * K_SLICE_BYTES) {
+      return null;
+    }
+    int n = (int) ((panel + K_SLICE_BYTES - 1) / K_SLICE_BYTES);
+    int len = (kOff.length + n - 1) / n;
+    int[][] out = new int[(kOff.length + len - 1) / len][];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = java.util.Arrays.copyOfRange(kOff, i * len, Math.min(kOff.length, (i + 1) * len));
+    }
+    return out;
+  }
+
+  private static final long K_SLICE_BYTES = 256L << 10;
 
   /** Input offset of reduction step k = (kh, kw, ic), relative to the output pixel's origin. */
   private static int[] directOffsets(Conv2dShape s, int paddedW) {
@@ -463,23 +490,48 @@ public final class Conv2dPlan {
   private void tiles(KernelCall c, int b, int p0, int p1, int runLength, float[] src, int inBase,
       int ps, int rowW, int rowJump, int outBase, int cout, int resBase) {
     int nv = blocks.vectors()[b];
+    if (kSlices == null || nv != 4) {
+      tileSlice(c, b, p0, p1, runLength, src, inBase, ps, rowW, rowJump, outBase, cout, resBase,
+          kOff, 0, true, true);
+      return;
+    }
+    int k0 = 0;
+    for (int s = 0; s < kSlices.length; s++) {
+      tileSlice(c, b, p0, p1, runLength, src, inBase, ps, rowW, rowJump, outBase, cout, resBase,
+          kSlices[s], k0, s == 0, s == kSlices.length - 1);
+      k0 += kSlices[s].length;
+    }
+  }
+
+  /**
+   * Reduction steps {@code steps} (the k0-th onwards) of every tile. Only the first slice starts
+   * from the bias, only the last clamps and runs the epilogue; tiles of a later slice must not
+   * overlap, so a sliced run's last partial tile goes a pixel at a time instead of shifting.
+   */
+  private void tileSlice(KernelCall c, int b, int p0, int p1, int runLength, float[] src,
+      int inBase, int ps, int rowW, int rowJump, int outBase, int cout, int resBase, int[] steps,
+      int k0, boolean first, boolean last) {
+    int nv = blocks.vectors()[b];
     int ch = blocks.channels()[b];
     int oc = blocks.ocStart()[b];
     int lastLanes = ch - (nv - 1) * lanes;
-    int wOff = packedOff + blocks.wOff()[b];
+    int wOff = packedOff + blocks.wOff()[b] + k0 * nv * lanes;
     boolean sliding = algorithm == Algorithm.SLIDING;
     int rb = sliding ? kernels.slideRows() : gemmTileRows(b);
-    int kTotal = kOff.length;
+    int kTotal = steps.length;
+    boolean whole = first && last;
+    float lo = last ? clampLo : Float.NEGATIVE_INFINITY;
+    float hi = last ? clampHi : Float.POSITIVE_INFINITY;
     // 1x1 steps read input offsets 0, 1, ..., K-1: null lets a tile within one row index
     // linearly, and C2 hoists its range checks (a 7x7x400 GEMM: 210 -> 244 GFLOP/s).
     boolean linear = shape.kernelH() == 1 && shape.kernelW() == 1;
-    boolean epi = epiloguePass;
+    boolean epi = epiloguePass && last;
     int col = p0 % rowW; // column of pixel p, and the row jumps before it: no division per tile
     int jumps = p0 / rowW * rowJump;
     for (int p = p0; p < p1; ) {
       int start;
       int rows;
-      if (runLength < rb) {
+      if (runLength < rb || (!whole && p + rb > p1)) {
         // A sliding run is one output row: one tile spans it (7 wide: RegNetX's last stage).
         start = p;
         rows = sliding ? p1 - p : 1;
@@ -494,12 +546,15 @@ public final class Conv2dPlan {
       int o = outBase + start * cout + oc;
       int tileIn = inBase + start * ps + jumps;
       if (sliding) {
-        kernels.convSlideTile(rows, shape.strideW(), src, tileIn, shape.inC(), kOff, kTotal,
-            packed, wOff, c.out, o, cout, lastLanes, clampLo, clampHi);
+        kernels.convSlideTile(rows, shape.strideW(), src, tileIn, shape.inC(), steps, kTotal,
+            packed, wOff, c.out, o, cout, lastLanes, lo, hi);
+      } else if (first) {
+        int[] k = linear && col + rows <= rowW ? null : steps;
+        kernels.convTile(nv, rows, src, tileIn, ps, col, rowW, rowJump, k, kTotal, packed,
+            wOff, c.out, o, cout, lastLanes, lo, hi);
       } else {
-        int[] steps = linear && col + rows <= rowW ? null : kOff;
-        kernels.convTile(nv, rows, src, tileIn, ps, col, rowW, rowJump, steps, kTotal, packed,
-            wOff, c.out, o, cout, lastLanes, clampLo, clampHi);
+        kernels.convTileAccumulate(nv, rows, src, tileIn, ps, col, rowW, rowJump, steps, kTotal,
+            packed, wOff, c.out, o, cout, lastLanes, lo, hi);
       }
       if (epi) {
         kernels.epilogue(epilogue, c.out, o, cout, rows, ch, c.aux, resBase + start * cout + oc,

@@ -32,6 +32,15 @@ public interface ConvKernels {
       int outPixStride, int lastLanes, float lo, float hi);
 
   /**
+   * As {@link #convTile} for {@code nv == 4}, but the accumulators start from the outputs
+   * already stored instead of the bias (at {@code w[wOff]}, not read): one slice of a reduction
+   * too long for its weight panel to stay in L2. Same bits as the unsliced tile.
+   */
+  void convTileAccumulate(int nv, int rb, float[] in, int inBase, int inPixStride, int col, int rowW,
+      int rowJump, int[] kOff, int kTotal, float[] w, int wOff, float[] out, int outBase,
+      int outPixStride, int lastLanes, float lo, float hi);
+
+  /**
    * Applies activation and residual in place to {@code pixels} x {@code channels} outputs that a
    * tile just wrote (still in L1).
    */

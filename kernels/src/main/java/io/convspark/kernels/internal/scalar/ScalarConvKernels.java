@@ -61,6 +61,23 @@ final class ScalarConvKernels implements ConvKernels {
     for (int r = 0; r < rb; r++) {
       System.arraycopy(w, wOff, out, ob + r * ops, valid);
     }
+    reduce(nv, rb, in, inBase, ps, col, rowW, rowJump, kOff, kTotal, w, wOff, out, ob, ops,
+        lastLanes, lo, hi);
+  }
+
+  @Override
+  public void convTileAccumulate(int nv, int rb, float[] in, int inBase, int ps, int col,
+      int rowW, int rowJump, int[] kOff, int kTotal, float[] w, int wOff, float[] out, int ob,
+      int ops, int lastLanes, float lo, float hi) {
+    reduce(nv, rb, in, inBase, ps, col, rowW, rowJump, kOff, kTotal, w, wOff, out, ob, ops,
+        lastLanes, lo, hi);
+  }
+
+  private static void reduce(int nv, int rb, float[] in, int inBase, int ps, int col,
+      int rowW, int rowJump, int[] kOff, int kTotal, float[] w, int wOff, float[] out, int ob,
+      int ops, int lastLanes, float lo, float hi) {
+    int width = nv * L;
+    int valid = width - L + lastLanes;
     int wp = wOff + width;
     for (int k = 0; k < kTotal; k++, wp += width) {
       int src = inBase + (kOff == null ? k : kOff[k]);

@@ -1230,6 +1230,264 @@ final class SimdConvKernels extends SimdConvSupport {
     lov.max(a11_0).min(hiv).intoArray(out, ob + 11 * ops + 0 * L, m);
   }
 
+  /** As conv4x6m, accumulating onto the stored outputs instead of the bias: one slice of a long reduction. */
+  static void conv4x6ma(float[] in, int inBase, int ps, int[] kOff, int kTotal,
+      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
+    VectorMask<Float> m = Species.prefix(lastLanes);
+    FloatVector a0_0 = FloatVector.fromArray(F, out, ob + 0 * L);
+    FloatVector a0_1 = FloatVector.fromArray(F, out, ob + 1 * L);
+    FloatVector a0_2 = FloatVector.fromArray(F, out, ob + 2 * L);
+    FloatVector a0_3 = FloatVector.fromArray(F, out, ob + 3 * L, m);
+    FloatVector a1_0 = FloatVector.fromArray(F, out, ob + 1 * ops + 0 * L);
+    FloatVector a1_1 = FloatVector.fromArray(F, out, ob + 1 * ops + 1 * L);
+    FloatVector a1_2 = FloatVector.fromArray(F, out, ob + 1 * ops + 2 * L);
+    FloatVector a1_3 = FloatVector.fromArray(F, out, ob + 1 * ops + 3 * L, m);
+    FloatVector a2_0 = FloatVector.fromArray(F, out, ob + 2 * ops + 0 * L);
+    FloatVector a2_1 = FloatVector.fromArray(F, out, ob + 2 * ops + 1 * L);
+    FloatVector a2_2 = FloatVector.fromArray(F, out, ob + 2 * ops + 2 * L);
+    FloatVector a2_3 = FloatVector.fromArray(F, out, ob + 2 * ops + 3 * L, m);
+    FloatVector a3_0 = FloatVector.fromArray(F, out, ob + 3 * ops + 0 * L);
+    FloatVector a3_1 = FloatVector.fromArray(F, out, ob + 3 * ops + 1 * L);
+    FloatVector a3_2 = FloatVector.fromArray(F, out, ob + 3 * ops + 2 * L);
+    FloatVector a3_3 = FloatVector.fromArray(F, out, ob + 3 * ops + 3 * L, m);
+    FloatVector a4_0 = FloatVector.fromArray(F, out, ob + 4 * ops + 0 * L);
+    FloatVector a4_1 = FloatVector.fromArray(F, out, ob + 4 * ops + 1 * L);
+    FloatVector a4_2 = FloatVector.fromArray(F, out, ob + 4 * ops + 2 * L);
+    FloatVector a4_3 = FloatVector.fromArray(F, out, ob + 4 * ops + 3 * L, m);
+    FloatVector a5_0 = FloatVector.fromArray(F, out, ob + 5 * ops + 0 * L);
+    FloatVector a5_1 = FloatVector.fromArray(F, out, ob + 5 * ops + 1 * L);
+    FloatVector a5_2 = FloatVector.fromArray(F, out, ob + 5 * ops + 2 * L);
+    FloatVector a5_3 = FloatVector.fromArray(F, out, ob + 5 * ops + 3 * L, m);
+    FloatVector lov = FloatVector.broadcast(F, lo);
+    FloatVector hiv = FloatVector.broadcast(F, hi);
+    int wp = wOff + 4 * L;
+    final int p1 = 1 * ps;
+    final int p2 = 2 * ps;
+    final int p3 = 3 * ps;
+    final int p4 = 4 * ps;
+    final int p5 = 5 * ps;
+    for (int k = 0; k < kTotal; k++) {
+      FloatVector w0 = FloatVector.fromArray(F, w, wp + 0 * L);
+      FloatVector w1 = FloatVector.fromArray(F, w, wp + 1 * L);
+      FloatVector w2 = FloatVector.fromArray(F, w, wp + 2 * L);
+      FloatVector w3 = FloatVector.fromArray(F, w, wp + 3 * L);
+      int src = inBase + kOff[k];
+      FloatVector x0 = FloatVector.broadcast(F, in[src]);
+      a0_0 = w0.fma(x0, a0_0);
+      a0_1 = w1.fma(x0, a0_1);
+      a0_2 = w2.fma(x0, a0_2);
+      a0_3 = w3.fma(x0, a0_3);
+      FloatVector x1 = FloatVector.broadcast(F, in[src + p1]);
+      a1_0 = w0.fma(x1, a1_0);
+      a1_1 = w1.fma(x1, a1_1);
+      a1_2 = w2.fma(x1, a1_2);
+      a1_3 = w3.fma(x1, a1_3);
+      FloatVector x2 = FloatVector.broadcast(F, in[src + p2]);
+      a2_0 = w0.fma(x2, a2_0);
+      a2_1 = w1.fma(x2, a2_1);
+      a2_2 = w2.fma(x2, a2_2);
+      a2_3 = w3.fma(x2, a2_3);
+      FloatVector x3 = FloatVector.broadcast(F, in[src + p3]);
+      a3_0 = w0.fma(x3, a3_0);
+      a3_1 = w1.fma(x3, a3_1);
+      a3_2 = w2.fma(x3, a3_2);
+      a3_3 = w3.fma(x3, a3_3);
+      FloatVector x4 = FloatVector.broadcast(F, in[src + p4]);
+      a4_0 = w0.fma(x4, a4_0);
+      a4_1 = w1.fma(x4, a4_1);
+      a4_2 = w2.fma(x4, a4_2);
+      a4_3 = w3.fma(x4, a4_3);
+      FloatVector x5 = FloatVector.broadcast(F, in[src + p5]);
+      a5_0 = w0.fma(x5, a5_0);
+      a5_1 = w1.fma(x5, a5_1);
+      a5_2 = w2.fma(x5, a5_2);
+      a5_3 = w3.fma(x5, a5_3);
+      wp += 4 * L;
+    }
+    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+    lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L);
+    lov.max(a0_2).min(hiv).intoArray(out, ob + 2 * L);
+    lov.max(a0_3).min(hiv).intoArray(out, ob + 3 * L, m);
+    lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
+    lov.max(a1_1).min(hiv).intoArray(out, ob + 1 * ops + 1 * L);
+    lov.max(a1_2).min(hiv).intoArray(out, ob + 1 * ops + 2 * L);
+    lov.max(a1_3).min(hiv).intoArray(out, ob + 1 * ops + 3 * L, m);
+    lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
+    lov.max(a2_1).min(hiv).intoArray(out, ob + 2 * ops + 1 * L);
+    lov.max(a2_2).min(hiv).intoArray(out, ob + 2 * ops + 2 * L);
+    lov.max(a2_3).min(hiv).intoArray(out, ob + 2 * ops + 3 * L, m);
+    lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
+    lov.max(a3_1).min(hiv).intoArray(out, ob + 3 * ops + 1 * L);
+    lov.max(a3_2).min(hiv).intoArray(out, ob + 3 * ops + 2 * L);
+    lov.max(a3_3).min(hiv).intoArray(out, ob + 3 * ops + 3 * L, m);
+    lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
+    lov.max(a4_1).min(hiv).intoArray(out, ob + 4 * ops + 1 * L);
+    lov.max(a4_2).min(hiv).intoArray(out, ob + 4 * ops + 2 * L);
+    lov.max(a4_3).min(hiv).intoArray(out, ob + 4 * ops + 3 * L, m);
+    lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
+    lov.max(a5_1).min(hiv).intoArray(out, ob + 5 * ops + 1 * L);
+    lov.max(a5_2).min(hiv).intoArray(out, ob + 5 * ops + 2 * L);
+    lov.max(a5_3).min(hiv).intoArray(out, ob + 5 * ops + 3 * L, m);
+  }
+
+  /** As conv4x6wm, accumulating onto the stored outputs instead of the bias: one slice of a long reduction. */
+  static void conv4x6wma(float[] in, int inBase, int ps, int col, int rowW, int rowJump,
+      int[] kOff, int kTotal, float[] w, int wOff, float[] out, int ob, int ops, int lastLanes,
+      float lo, float hi) {
+    VectorMask<Float> m = Species.prefix(lastLanes);
+    FloatVector a0_0 = FloatVector.fromArray(F, out, ob + 0 * L);
+    FloatVector a0_1 = FloatVector.fromArray(F, out, ob + 1 * L);
+    FloatVector a0_2 = FloatVector.fromArray(F, out, ob + 2 * L);
+    FloatVector a0_3 = FloatVector.fromArray(F, out, ob + 3 * L, m);
+    FloatVector a1_0 = FloatVector.fromArray(F, out, ob + 1 * ops + 0 * L);
+    FloatVector a1_1 = FloatVector.fromArray(F, out, ob + 1 * ops + 1 * L);
+    FloatVector a1_2 = FloatVector.fromArray(F, out, ob + 1 * ops + 2 * L);
+    FloatVector a1_3 = FloatVector.fromArray(F, out, ob + 1 * ops + 3 * L, m);
+    FloatVector a2_0 = FloatVector.fromArray(F, out, ob + 2 * ops + 0 * L);
+    FloatVector a2_1 = FloatVector.fromArray(F, out, ob + 2 * ops + 1 * L);
+    FloatVector a2_2 = FloatVector.fromArray(F, out, ob + 2 * ops + 2 * L);
+    FloatVector a2_3 = FloatVector.fromArray(F, out, ob + 2 * ops + 3 * L, m);
+    FloatVector a3_0 = FloatVector.fromArray(F, out, ob + 3 * ops + 0 * L);
+    FloatVector a3_1 = FloatVector.fromArray(F, out, ob + 3 * ops + 1 * L);
+    FloatVector a3_2 = FloatVector.fromArray(F, out, ob + 3 * ops + 2 * L);
+    FloatVector a3_3 = FloatVector.fromArray(F, out, ob + 3 * ops + 3 * L, m);
+    FloatVector a4_0 = FloatVector.fromArray(F, out, ob + 4 * ops + 0 * L);
+    FloatVector a4_1 = FloatVector.fromArray(F, out, ob + 4 * ops + 1 * L);
+    FloatVector a4_2 = FloatVector.fromArray(F, out, ob + 4 * ops + 2 * L);
+    FloatVector a4_3 = FloatVector.fromArray(F, out, ob + 4 * ops + 3 * L, m);
+    FloatVector a5_0 = FloatVector.fromArray(F, out, ob + 5 * ops + 0 * L);
+    FloatVector a5_1 = FloatVector.fromArray(F, out, ob + 5 * ops + 1 * L);
+    FloatVector a5_2 = FloatVector.fromArray(F, out, ob + 5 * ops + 2 * L);
+    FloatVector a5_3 = FloatVector.fromArray(F, out, ob + 5 * ops + 3 * L, m);
+    FloatVector lov = FloatVector.broadcast(F, lo);
+    FloatVector hiv = FloatVector.broadcast(F, hi);
+    int wp = wOff + 4 * L;
+    int cc = col;
+    int pr = 0;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p1 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p2 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p3 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p4 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p5 = pr;
+    for (int k = 0; k < kTotal; k++) {
+      FloatVector w0 = FloatVector.fromArray(F, w, wp + 0 * L);
+      FloatVector w1 = FloatVector.fromArray(F, w, wp + 1 * L);
+      FloatVector w2 = FloatVector.fromArray(F, w, wp + 2 * L);
+      FloatVector w3 = FloatVector.fromArray(F, w, wp + 3 * L);
+      int src = inBase + kOff[k];
+      FloatVector x0 = FloatVector.broadcast(F, in[src]);
+      a0_0 = w0.fma(x0, a0_0);
+      a0_1 = w1.fma(x0, a0_1);
+      a0_2 = w2.fma(x0, a0_2);
+      a0_3 = w3.fma(x0, a0_3);
+      FloatVector x1 = FloatVector.broadcast(F, in[src + p1]);
+      a1_0 = w0.fma(x1, a1_0);
+      a1_1 = w1.fma(x1, a1_1);
+      a1_2 = w2.fma(x1, a1_2);
+      a1_3 = w3.fma(x1, a1_3);
+      FloatVector x2 = FloatVector.broadcast(F, in[src + p2]);
+      a2_0 = w0.fma(x2, a2_0);
+      a2_1 = w1.fma(x2, a2_1);
+      a2_2 = w2.fma(x2, a2_2);
+      a2_3 = w3.fma(x2, a2_3);
+      FloatVector x3 = FloatVector.broadcast(F, in[src + p3]);
+      a3_0 = w0.fma(x3, a3_0);
+      a3_1 = w1.fma(x3, a3_1);
+      a3_2 = w2.fma(x3, a3_2);
+      a3_3 = w3.fma(x3, a3_3);
+      FloatVector x4 = FloatVector.broadcast(F, in[src + p4]);
+      a4_0 = w0.fma(x4, a4_0);
+      a4_1 = w1.fma(x4, a4_1);
+      a4_2 = w2.fma(x4, a4_2);
+      a4_3 = w3.fma(x4, a4_3);
+      FloatVector x5 = FloatVector.broadcast(F, in[src + p5]);
+      a5_0 = w0.fma(x5, a5_0);
+      a5_1 = w1.fma(x5, a5_1);
+      a5_2 = w2.fma(x5, a5_2);
+      a5_3 = w3.fma(x5, a5_3);
+      wp += 4 * L;
+    }
+    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+    lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L);
+    lov.max(a0_2).min(hiv).intoArray(out, ob + 2 * L);
+    lov.max(a0_3).min(hiv).intoArray(out, ob + 3 * L, m);
+    lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
+    lov.max(a1_1).min(hiv).intoArray(out, ob + 1 * ops + 1 * L);
+    lov.max(a1_2).min(hiv).intoArray(out, ob + 1 * ops + 2 * L);
+    lov.max(a1_3).min(hiv).intoArray(out, ob + 1 * ops + 3 * L, m);
+    lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
+    lov.max(a2_1).min(hiv).intoArray(out, ob + 2 * ops + 1 * L);
+    lov.max(a2_2).min(hiv).intoArray(out, ob + 2 * ops + 2 * L);
+    lov.max(a2_3).min(hiv).intoArray(out, ob + 2 * ops + 3 * L, m);
+    lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
+    lov.max(a3_1).min(hiv).intoArray(out, ob + 3 * ops + 1 * L);
+    lov.max(a3_2).min(hiv).intoArray(out, ob + 3 * ops + 2 * L);
+    lov.max(a3_3).min(hiv).intoArray(out, ob + 3 * ops + 3 * L, m);
+    lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
+    lov.max(a4_1).min(hiv).intoArray(out, ob + 4 * ops + 1 * L);
+    lov.max(a4_2).min(hiv).intoArray(out, ob + 4 * ops + 2 * L);
+    lov.max(a4_3).min(hiv).intoArray(out, ob + 4 * ops + 3 * L, m);
+    lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
+    lov.max(a5_1).min(hiv).intoArray(out, ob + 5 * ops + 1 * L);
+    lov.max(a5_2).min(hiv).intoArray(out, ob + 5 * ops + 2 * L);
+    lov.max(a5_3).min(hiv).intoArray(out, ob + 5 * ops + 3 * L, m);
+  }
+
+  /** As conv4x1m, accumulating onto the stored outputs instead of the bias: one slice of a long reduction. */
+  static void conv4x1ma(float[] in, int inBase, int ps, int[] kOff, int kTotal,
+      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
+    VectorMask<Float> m = Species.prefix(lastLanes);
+    FloatVector a0_0 = FloatVector.fromArray(F, out, ob + 0 * L);
+    FloatVector a0_1 = FloatVector.fromArray(F, out, ob + 1 * L);
+    FloatVector a0_2 = FloatVector.fromArray(F, out, ob + 2 * L);
+    FloatVector a0_3 = FloatVector.fromArray(F, out, ob + 3 * L, m);
+    FloatVector lov = FloatVector.broadcast(F, lo);
+    FloatVector hiv = FloatVector.broadcast(F, hi);
+    int wp = wOff + 4 * L;
+    for (int k = 0; k < kTotal; k++) {
+      FloatVector w0 = FloatVector.fromArray(F, w, wp + 0 * L);
+      FloatVector w1 = FloatVector.fromArray(F, w, wp + 1 * L);
+      FloatVector w2 = FloatVector.fromArray(F, w, wp + 2 * L);
+      FloatVector w3 = FloatVector.fromArray(F, w, wp + 3 * L);
+      int src = inBase + kOff[k];
+      FloatVector x0 = FloatVector.broadcast(F, in[src]);
+      a0_0 = w0.fma(x0, a0_0);
+      a0_1 = w1.fma(x0, a0_1);
+      a0_2 = w2.fma(x0, a0_2);
+      a0_3 = w3.fma(x0, a0_3);
+      wp += 4 * L;
+    }
+    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+    lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L);
+    lov.max(a0_2).min(hiv).intoArray(out, ob + 2 * L);
+    lov.max(a0_3).min(hiv).intoArray(out, ob + 3 * L, m);
+  }
+
   private static void gemmTile(int nv, int rb, float[] in, int inBase, int ps, int kTotal,
       float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
     boolean full = lastLanes == L;

@@ -51,6 +51,24 @@ abstract class SimdConvSupport implements ConvKernels {
   }
 
   @Override
+  public void convTileAccumulate(int nv, int rb, float[] in, int inBase, int ps, int col,
+      int rowW, int rowJump, int[] kOff, int kTotal, float[] w, int wOff, float[] out, int ob,
+      int ops, int lastLanes, float lo, float hi) {
+    if (nv == 4 && rb == 1) {
+      SimdConvKernels.conv4x1ma(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, lastLanes,
+          lo, hi);
+    } else if (nv == 4 && rb == 6 && col + rb <= rowW) {
+      SimdConvKernels.conv4x6ma(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, lastLanes,
+          lo, hi);
+    } else if (nv == 4 && rb == 6) {
+      SimdConvKernels.conv4x6wma(in, inBase, ps, col, rowW, rowJump, kOff, kTotal, w, wOff, out,
+          ob, ops, lastLanes, lo, hi);
+    } else {
+      throw new IllegalArgumentException("no accumulating conv tile " + nv + "x" + rb);
+    }
+  }
+
+  @Override
   public int twoRowPixels() {
     return 4;
   }
