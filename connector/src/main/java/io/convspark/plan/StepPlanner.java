@@ -36,7 +36,11 @@ final class StepPlanner {
   private final WeightStore weights;
 
   StepPlanner(Graph g, Map<String, Integer> ids, KernelSupport ks) {
-    this.weights = new WeightStore();
+    long params = 0;
+    for (Tensor t : g.constants().values()) {
+      params += t.size();
+    }
+    this.weights = new WeightStore(params);
     this.g = g;
     this.ids = ids;
     this.ks = ks;

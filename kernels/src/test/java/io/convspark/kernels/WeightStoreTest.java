@@ -41,4 +41,13 @@ class WeightStoreTest {
     assertEquals(WeightStore.CHUNK_FLOATS + ArrayAlignment.leadFloats(), big.array().length);
     assertEquals(3f, big.array()[big.offset() + WeightStore.CHUNK_FLOATS - 1]);
   }
+
+  @Test
+  void aSmallModelGetsASmallChunk() {
+    WeightStore store = new WeightStore(10_000);
+    WeightStore.Slice a = store.place(new float[9_000]);
+    assertEquals(WeightStore.MIN_CHUNK_FLOATS, a.array().length);
+    WeightStore large = new WeightStore(100L << 20);
+    assertEquals(WeightStore.CHUNK_FLOATS, large.place(new float[5]).array().length);
+  }
 }
