@@ -148,6 +148,9 @@ public final class ConvSparkCli {
     out.println("parameter bytes: " + m.parameterBytes());
     out.println("arena bytes per image: " + m.arenaBytesPerImage());
     out.println("scratch bytes: " + m.scratchBytes());
+    if (!m.tailDescription().isEmpty()) {
+      out.println("run over image groups: " + m.tailDescription());
+    }
     out.println("layers:");
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"name", "op", "output", "GFLOPs", "detail"});

@@ -23,6 +23,8 @@ public final class CompiledModel {
   final long[] offsetPerImage;
   final long[] sizePerImage;
   final long arenaPerImage;
+  /** Last layers run over groups of images, or null (see {@link TailSegment}). */
+  final TailSegment tail;
   final long scratchFloats;
   final int maxInputs;
   final Map<String, Integer> opCountsBefore;
@@ -30,7 +32,7 @@ public final class CompiledModel {
 
   CompiledModel(Graph graph, Step[] steps, String inputName, Shape inputShape, int inputId,
       List<String> outputNames, List<Shape> outputShapes, int[] outputIds, MemoryPlan memory,
-      long[] sizePerImage, Map<String, Integer> opCountsBefore, long parameterBytes,
+      TailSegment tail, long[] sizePerImage, Map<String, Integer> opCountsBefore, long parameterBytes,
       Map<String, Integer> valueIds) {
     this.graph = graph;
     this.valueIds = Map.copyOf(valueIds);
@@ -43,6 +45,7 @@ public final class CompiledModel {
     this.outputIds = outputIds;
     this.offsetPerImage = memory.offsetPerImage;
     this.arenaPerImage = memory.arenaPerImage;
+    this.tail = tail;
     this.sizePerImage = sizePerImage;
     long scratch = 0;
     int inputs = 1;
@@ -147,8 +150,36 @@ public final class CompiledModel {
     int t = Math.max(1, threads);
     int perWorker = t > 1 ? batch / t : 0;
     int left = batch - perWorker * t;
-    long bytes = t * arenaBytes(Math.min(perWorker, microBatch(1)));
-    return bytes + arenaBytes(Math.min(left, microBatch(t)));
+    long bytes = t * (arenaBytes(Math.min(perWorker, microBatch(1))) + tailArenaBytes(perWorker));
+    return bytes + arenaBytes(Math.min(left, microBatch(t))) + tailArenaBytes(left);
+  }
+
+  /**
+   * Arena bytes of the tail group a run of {@code images} images uses beside its pass arena
+   * (0 without a tail, or for a single image, which runs every layer in the pass arena).
+   */
+  public long tailArenaBytes(int images) {
+    int group = tailGroup(images);
+    return group == 0 ? 0
+        : 4 * ((tail.arenaPerImage + tail.scratchFloats) * group + ArrayAlignment.leadFloats());
+  }
+
+  /** Images per tail group for a run of {@code images}, or 0 when the tail is not split off. */
+  int tailGroup(int images) {
+    if (tail == null || images < 2 || Boolean.getBoolean(NO_TAIL_PROPERTY)) {
+      return 0;
+    }
+    return Math.min(images, tail.group());
+  }
+
+  /** System property: true runs every layer a micro-batch at a time (no tail groups). */
+  public static final String NO_TAIL_PROPERTY = "convspark.noTailGroups";
+
+  /** The tail that runs over groups of images, for inspect output; empty if none. */
+  public String tailDescription() {
+    return tail == null ? "" : steps[tail.start].name + " onwards (" + (steps.length - tail.start)
+        + " steps), groups of up to " + tail.group() + " images, " + 4 * tail.arenaPerImage
+        + " arena bytes per image";
   }
 
   /**

@@ -16,6 +16,8 @@ final class Frame {
   /** Reused by Concat so that running allocates nothing. */
   final float[][] arrays;
   final int[] offsets;
+  /** Where the model's tail runs over groups of images (see TailSegment), or null. */
+  Frame tail;
 
   Frame(WorkerPool pool, int slots, int maxInputs) {
     this.pool = pool;

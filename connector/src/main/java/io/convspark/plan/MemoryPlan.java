@@ -16,6 +16,12 @@ final class MemoryPlan {
   final long[] offsetPerImage;
   final long arenaPerImage;
 
+  /**
+   * Per value: the value whose storage it uses (itself unless a view), the step that writes it
+   * (-1 for graph inputs) and the last step that reads it (the step count for graph outputs).
+   */
+  record Liveness(int[] storage, int[] first, int[] last) {}
+
   private MemoryPlan(long[] offsetPerImage, long arenaPerImage) {
     this.offsetPerImage = offsetPerImage;
     this.arenaPerImage = arenaPerImage;

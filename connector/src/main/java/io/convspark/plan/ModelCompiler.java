@@ -74,7 +74,8 @@ public final class ModelCompiler {
     for (Node n : g.nodes()) {
       steps.add(planner.plan(n));
     }
-    MemoryPlan memory = planMemory(g, ids, size, steps);
+    MemoryPlan.Liveness live = liveness(g, ids, size.length, steps);
+    MemoryPlan memory = MemoryPlan.plan(size, live.storage(), live.first(), live.last());
     long arenaBytes = 4 * memory.arenaPerImage;
     if (arenaBytes > limits.maxArenaBytesPerImage()) {
       throw new ModelException("cannot compile model: planned arena of " + arenaBytes
@@ -92,8 +93,9 @@ public final class ModelCompiler {
     for (Tensor t : g.constants().values()) {
       params += 4 * t.size();
     }
+    TailSegment tail = TailSegment.choose(steps, size, live, outIds);
     return new CompiledModel(g, steps.toArray(new Step[0]), input, g.shape(input), 0,
-        outNames, outShapes, outIds, memory, size, before, params, ids);
+        outNames, outShapes, outIds, memory, tail, size, before, params, ids);
   }
 
   private static void checkSupported(Graph g, String when) {
@@ -160,9 +162,8 @@ public final class ModelCompiler {
     g.shapes().keySet().removeIf(k -> !k.equals(in.getKey()) && !g.isConstant(k));
   }
 
-  private static MemoryPlan planMemory(Graph g, Map<String, Integer> ids, long[] size,
+  private static MemoryPlan.Liveness liveness(Graph g, Map<String, Integer> ids, int n,
       List<Step> steps) {
-    int n = size.length;
     int[] storage = new int[n];
     int[] first = new int[n];
     int[] last = new int[n];
@@ -185,6 +186,6 @@ public final class ModelCompiler {
     for (String out : g.outputs()) {
       last[ids.get(out)] = steps.size();
     }
-    return MemoryPlan.plan(size, storage, first, last);
+    return new MemoryPlan.Liveness(storage, first, last);
   }
 }

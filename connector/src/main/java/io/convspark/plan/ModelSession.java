@@ -58,6 +58,10 @@ public final class ModelSession implements AutoCloseable {
   private Frame newFrame(WorkerPool p) {
     Frame f = new Frame(p, model.offsetPerImage.length, model.maxInputs);
     f.arena = new float[0];
+    if (model.tail != null) {
+      f.tail = new Frame(p, model.offsetPerImage.length, model.maxInputs);
+      f.tail.arena = new float[0];
+    }
     return f;
   }
 
@@ -135,6 +139,11 @@ public final class ModelSession implements AutoCloseable {
 
   private void runPasses(Frame f, int pass, float[] nhwc, int inOff, int first, int count,
       float[][] outs) {
+    int group = model.tailGroup(count);
+    if (group > 0) {
+      runGroups(f, pass, group, nhwc, inOff, first, count, outs);
+      return;
+    }
     int p = Math.min(pass, count);
     ensureCapacity(f, p);
     for (int n0 = first; n0 < first + count; n0 += p) {
@@ -142,6 +151,39 @@ public final class ModelSession implements AutoCloseable {
       runPass(f, nhwc, inOff + n0 * model.inputSize(), b);
       for (int i = 0; i < model.outputIds.length; i++) {
         copyOut(f, i, b, outs[i], n0 * model.outputSize(i));
+      }
+    }
+  }
+
+  /**
+   * The head's layers in passes of {@code pass} images, each pass's boundary values copied into
+   * the tail frame; then the tail's layers once over the group (see {@link TailSegment}).
+   */
+  private void runGroups(Frame f, int pass, int group, float[] nhwc, int inOff, int first,
+      int count, float[][] outs) {
+    TailSegment tail = model.tail;
+    Frame t = f.tail;
+    int p = Math.min(pass, group);
+    ensureCapacity(f, p);
+    ensureTailCapacity(t, group);
+    for (int g0 = first; g0 < first + count; g0 += group) {
+      int gb = Math.min(group, first + count - g0);
+      place(t, tail.offsetPerImage, tail.arenaPerImage, gb);
+      for (int n0 = g0; n0 < g0 + gb; n0 += p) {
+        int b = Math.min(p, g0 + gb - n0);
+        place(f, model.offsetPerImage, model.arenaPerImage, b);
+        System.arraycopy(nhwc, inOff + n0 * model.inputSize(), f.arena,
+            f.slotOffset[model.inputId], model.inputSize() * b);
+        runSteps(f, 0, tail.start);
+        for (int v : tail.boundary) {
+          int size = (int) model.sizePerImage[v];
+          System.arraycopy(f.arena, f.slotOffset[v], t.arena, t.slotOffset[v] + (n0 - g0) * size,
+              b * size);
+        }
+      }
+      runSteps(t, tail.start, model.steps.length);
+      for (int i = 0; i < model.outputIds.length; i++) {
+        copyOut(t, i, gb, outs[i], g0 * model.outputSize(i));
       }
     }
   }
@@ -172,27 +214,32 @@ public final class ModelSession implements AutoCloseable {
   }
 
   private void runPass(Frame f, float[] nhwc, int inOff, int batch) {
-    int lead = ArrayAlignment.leadFloats();
-    for (int v = 0; v < model.offsetPerImage.length; v++) {
-      f.slotOffset[v] = lead + (int) (model.offsetPerImage[v] * batch);
-    }
-    f.batch = batch;
-    f.scratchOff = lead + (int) (model.arenaPerImage * batch);
+    place(f, model.offsetPerImage, model.arenaPerImage, batch);
     System.arraycopy(nhwc, inOff, f.arena, f.slotOffset[model.inputId],
         model.inputSize() * batch);
-    if (stepNanos == null) {
-      for (Step s : model.steps) {
-        s.run(f);
-      }
-    } else {
-      runTimed(f);
-    }
+    runSteps(f, 0, model.steps.length);
   }
 
-  private void runTimed(Frame f) {
+  /** Lays {@code batch} images out in the frame's arena by a per-image memory plan. */
+  private static void place(Frame f, long[] offsetPerImage, long arenaPerImage, int batch) {
+    int lead = ArrayAlignment.leadFloats();
+    for (int v = 0; v < offsetPerImage.length; v++) {
+      f.slotOffset[v] = lead + (int) (offsetPerImage[v] * batch);
+    }
+    f.batch = batch;
+    f.scratchOff = lead + (int) (arenaPerImage * batch);
+  }
+
+  private void runSteps(Frame f, int from, int to) {
     Step[] steps = model.steps;
+    if (stepNanos == null) {
+      for (int i = from; i < to; i++) {
+        steps[i].run(f);
+      }
+      return;
+    }
     long t0 = System.nanoTime();
-    for (int i = 0; i < steps.length; i++) {
+    for (int i = from; i < to; i++) {
       steps[i].run(f);
       long t1 = System.nanoTime();
       stepNanos[i] += t1 - t0;
@@ -256,6 +303,20 @@ public final class ModelSession implements AutoCloseable {
     f.capacity = batch;
   }
 
+  private void ensureTailCapacity(Frame t, int group) {
+    if (group <= t.capacity) {
+      return;
+    }
+    TailSegment tail = model.tail;
+    long floats = (tail.arenaPerImage + tail.scratchFloats) * group + ArrayAlignment.leadFloats();
+    if (floats > Integer.MAX_VALUE - 16) {
+      throw new IllegalArgumentException("cannot run model: a tail group of " + group
+          + " images needs an arena of " + floats + " floats, over the 2^31 array limit");
+    }
+    t.arena = new float[(int) floats];
+    t.capacity = group;
+  }
+
   private void checkOpen() {
     if (closed) {
       throw new IllegalStateException("ModelSession is closed");
@@ -268,9 +329,11 @@ public final class ModelSession implements AutoCloseable {
       closed = true;
       pool.close();
       frame.arena = null;
+      frame.tail = null;
       for (Frame f : imageFrames) {
         f.pool.close();
         f.arena = null;
+        f.tail = null;
       }
     }
   }

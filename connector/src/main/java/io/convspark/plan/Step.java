@@ -29,6 +29,11 @@ abstract class Step {
     return "";
   }
 
+  /** Bytes of packed weights this step reads per call (0 for ops without weights). */
+  long weightBytes() {
+    return 0;
+  }
+
   /** Scratch floats this step needs beside the arena (conv padding copies). */
   long scratchFloats() {
     return 0;

@@ -36,6 +36,11 @@ final class Steps {
     }
 
     @Override
+    long weightBytes() {
+      return plan.packedBytes();
+    }
+
+    @Override
     long scratchFloats() {
       return plan.scratchFloats();
     }
@@ -82,6 +87,11 @@ final class Steps {
     @Override
     double flops() {
       return 2.0 * plan.inFeatures() * plan.outFeatures();
+    }
+
+    @Override
+    long weightBytes() {
+      return plan.packedBytes();
     }
 
     @Override

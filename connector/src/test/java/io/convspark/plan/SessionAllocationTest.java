@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.convspark.ConvModel;
 import io.convspark.testing.Models;
 import io.convspark.testing.OnnxModelBuilder;
+import io.convspark.testing.OrtRunner;
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 
@@ -93,6 +94,43 @@ class SessionAllocationTest {
           }
         }
         assertThrows(IllegalArgumentException.class, () -> s.microBatch(0));
+      }
+    }
+  }
+
+  /**
+   * The heavy last layers run over groups of images: same bits as running every layer a pass
+   * at a time, on 1 and 2 threads, and close to ONNX Runtime.
+   */
+  @Test
+  void tailGroupsGiveTheBitsOfPasses() {
+    byte[] onnx = Models.heavyTail(33);
+    ConvModel model = ConvModel.load(onnx, null);
+    CompiledModel m = model.compiled();
+    assertTrue(m.tail != null && m.tail.start > 0, "the heavy stage must run as a tail group");
+    assertTrue(m.tailGroup(5) >= 2, m.tail.toString());
+    int batch = 7;
+    float[] nchw = OnnxModelBuilder.random(11, batch * m.inputSize());
+    float[] ref = OrtRunner.run(onnx, nchw, new long[] {batch, 3, 33, 33}, 0);
+    float[] nhwc = Layouts.nchwToNhwc(nchw, batch, 3, 33, 33);
+    float[] passes;
+    System.setProperty(CompiledModel.NO_TAIL_PROPERTY, "true");
+    try (ModelSession s = model.newSession(1)) {
+      s.microBatch(1);
+      passes = s.run(nhwc, batch)[0];
+    } finally {
+      System.clearProperty(CompiledModel.NO_TAIL_PROPERTY);
+    }
+    OrtRunner.assertCloseToReference("heavyTail", ref, passes, 1e-4);
+    for (int threads : new int[] {1, 2}) {
+      try (ModelSession s = model.newSession(threads)) {
+        s.microBatch(1);
+        float[] grouped = s.run(nhwc, batch)[0];
+        for (int k = 0; k < passes.length; k++) {
+          assertEquals(Float.floatToIntBits(passes[k]), Float.floatToIntBits(grouped[k]),
+              "output " + k + " differs between passes of 1 and tail groups, " + threads
+              + " thread(s)");
+        }
       }
     }
   }

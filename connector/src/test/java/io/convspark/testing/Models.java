@@ -31,6 +31,20 @@ public final class Models {
     return c.relu(c.binary("Add", y, shortcut));
   }
 
+  /**
+   * ResNet-style with a heavy last stage (1.6 MB of weights on a 5x5 map, then a classifier):
+   * the compiler runs those layers over groups of images (see TailSegment).
+   */
+  public static byte[] heavyTail(int size) {
+    CnnBuilder c = new CnnBuilder(13, 6, "x", -1, 3, size, size);
+    String x = c.relu(c.bn(c.conv("x", 3, 32, 3, 2, 1, 1), 32));
+    x = bottleneck(c, x, 32, 64, 256, 2, true);
+    x = bottleneck(c, x, 256, 128, 512, 2, true);
+    x = bottleneck(c, x, 512, 128, 512, 1, false);
+    String y = c.linear(c.flatten(c.globalAveragePool(x)), 512, 100);
+    return c.output(y).toBytes();
+  }
+
   /** MobileNetV2-style: inverted residuals with depthwise convs and ReLU6. */
   public static byte[] mobilenetV2Style(int size) {
     CnnBuilder c = new CnnBuilder(13, 3, "x", -1, 3, size, size);

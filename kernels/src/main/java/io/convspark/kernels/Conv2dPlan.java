@@ -408,16 +408,19 @@ public final class Conv2dPlan {
   }
 
   // Item = (chunk of pixel tiles, block), chunk-major so that threads write disjoint pixels;
-  // tiles are global so results ignore the split.
+  // block-major when the weights outweigh the batch's input, so each block's weights are read
+  // once per call, not once per chunk (ResNet-50's 7x7 layers, several images at once). Tiles
+  // are global so results ignore the split.
   private void gemmItems(KernelCall c, int begin, int end) {
     int chunks = gemmChunks(c.batch);
     int pixels = c.batch * outH * outW;
     int cin = shape.inC();
     int cout = shape.outC();
     int icg = shape.inChannelsPerGroup();
+    boolean blockMajor = packedLength > (long) c.batch * shape.inputCount();
     for (int item = begin; item < end; item++) {
-      int b = item % blocks.count();
-      int chunk = item / blocks.count();
+      int b = blockMajor ? item / chunks : item % blocks.count();
+      int chunk = blockMajor ? item % chunks : item / blocks.count();
       int p0 = chunk * GEMM_CHUNK_PIXELS;
       int p1 = chunk == chunks - 1 ? pixels : p0 + GEMM_CHUNK_PIXELS;
       int inBase = c.inOff + blocks.group()[b] * icg;

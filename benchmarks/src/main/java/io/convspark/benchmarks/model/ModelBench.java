@@ -41,7 +41,8 @@ public final class ModelBench {
       report.add(r);
       System.out.println(report.line(r));
       if (o.profile) {
-        System.out.print(report.profile(r, 10));
+        System.out.print(report.profile(r, Integer.getInteger("bench.profileRows", 10)));
+        System.out.print(report.ortProfile(r, Integer.getInteger("bench.profileRows", 10)));
       }
     }
     if (o.spark) {

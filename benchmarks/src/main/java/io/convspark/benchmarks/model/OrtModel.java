@@ -25,7 +25,11 @@ final class OrtModel implements AutoCloseable {
   private OnnxTensor input;
 
   OrtModel(byte[] onnx, int threads) throws OrtException {
-    session = env.createSession(onnx, options(threads));
+    this(onnx, options(threads));
+  }
+
+  OrtModel(byte[] onnx, OrtSession.SessionOptions options) throws OrtException {
+    session = env.createSession(onnx, options);
     inputName = session.getInputNames().iterator().next();
   }
 
@@ -53,6 +57,11 @@ final class OrtModel implements AutoCloseable {
     try (OrtSession.Result r = session.run(Map.of(inputName, input))) {
       r.size();
     }
+  }
+
+  /** Ends the session's profiling (see {@link OrtProfile}) and returns the JSON file's path. */
+  String endProfiling() throws OrtException {
+    return session.endProfiling();
   }
 
   static String version() {

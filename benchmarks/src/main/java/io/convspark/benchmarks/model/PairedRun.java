@@ -16,7 +16,8 @@ final class PairedRun {
 
   /** Images/s per timed run of each engine (index i of both is one pair), and the profile. */
   record Result(ModelCase c, double gflopsPerImage, double[] convspark, double[] ort,
-      List<LayerProfile.Layer> layers, long parameterBytes, long arenaBytes) {
+      List<LayerProfile.Layer> layers, List<OrtProfile.Node> ortNodes, long parameterBytes,
+      long arenaBytes) {
     double[] ratios() {
       double[] r = new double[convspark.length];
       for (int i = 0; i < r.length; i++) {
@@ -59,7 +60,9 @@ final class PairedRun {
       }
       List<LayerProfile.Layer> layers = profile ? profile(ours, model, nhwc, n, outs)
           : List.of();
-      return new Result(c, model.compiled().gflopsPerImage(), a, b, layers,
+      List<OrtProfile.Node> ortNodes = profile ? OrtProfile.measure(onnx, c.threads(), nchw,
+          new long[] {n, 3, c.height(), c.width()}, 5) : List.of();
+      return new Result(c, model.compiled().gflopsPerImage(), a, b, layers, ortNodes,
           model.compiled().parameterBytes(), model.compiled().sessionArenaBytes(n, c.threads()));
     }
   }

@@ -180,6 +180,22 @@ final class Report {
     return s.toString();
   }
 
+  /** ONNX Runtime's slowest nodes from its own profiler, in the same batch and threads. */
+  String ortProfile(PairedRun.Result r, int top) {
+    if (r.ortNodes().isEmpty()) {
+      return "";
+    }
+    double total = r.ortNodes().stream().mapToDouble(OrtProfile.Node::msPerBatch).sum();
+    StringBuilder s = new StringBuilder(f("%nORT %s: %.1f ms per batch over %d nodes%n%n",
+        r.c().label(), total, r.ortNodes().size()));
+    s.append("| ORT node | ORT op | ms/batch | % of time |\n|---|---|---:|---:|\n");
+    for (OrtProfile.Node n : r.ortNodes().subList(0, Math.min(top, r.ortNodes().size()))) {
+      s.append(f("| %s | %s | %.2f | %.1f%% |%n", n.name(), n.op(), n.msPerBatch(),
+          100 * n.msPerBatch() / total));
+    }
+    return s.toString();
+  }
+
   private static String raw(double[] xs) {
     return Arrays.stream(xs).mapToObj(x -> f("%.1f", x)).collect(Collectors.joining(", "));
   }
