@@ -55,6 +55,8 @@ public final class Conv2dPlan {
   private final int paddedH;
   private final int paddedW;
   private final boolean copiesInput;
+  /** Padded sliding convs over large images: read in place, borders from strips; or null. */
+  private final SlidingStrips strips;
   private final int outH;
   private final int outW;
   private final float clampLo;
@@ -120,6 +122,7 @@ public final class Conv2dPlan {
       pack = WeightPacker.packDepthwiseFromOihw(s, oihw, bias, lanes);
       blocks = null;
       kOff = null;
+      strips = null;
       copiesInput = padsDepthwise(s);
       paddedH = s.inH() + (copiesInput ? s.padTop() + s.padBottom() : 0);
       paddedW = s.inW() + (copiesInput ? s.padLeft() + s.padRight() : 0);
@@ -139,7 +142,11 @@ public final class Conv2dPlan {
       pack = sliding ? WeightPacker.packSlidingFromOihw(s, oihw, bias, blocks, lanes)
           : WeightPacker.packConvFromOihw(s, oihw, bias, blocks, lanes);
       tapOff = null;
-      copiesInput = s.hasPadding();
+      int lo = ceilDiv(s.padLeft(), s.strideW());
+      int hi = Math.min(outW, Math.max(lo, floorDiv(s.inW() - 1 + s.padLeft()
+          - s.dilationW() * (s.kernelW() - 1), s.strideW()) + 1));
+      strips = sliding ? SlidingStrips.plan(s, outH, outW, lo, hi, blocks.count()) : null;
+      copiesInput = s.hasPadding() && strips == null;
       paddedH = s.inH() + s.padTop() + s.padBottom();
       paddedW = s.inW() + s.padLeft() + s.padRight();
       kOff = sliding ? slidingOffsets(s, paddedW) : directOffsets(s, paddedW);
@@ -299,7 +306,8 @@ public final class Conv2dPlan {
    * the input, or 0. Give it {@code batch * scratchFloats()} floats.
    */
   public long scratchFloats() {
-    return copiesInput ? (long) paddedH * paddedW * shape.inC() : 0L;
+    return strips != null ? strips.perImage
+        : copiesInput ? (long) paddedH * paddedW * shape.inC() : 0L;
   }
 
   /**
@@ -424,7 +432,8 @@ public final class Conv2dPlan {
       int p0 = chunk * GEMM_CHUNK_PIXELS;
       int p1 = chunk == chunks - 1 ? pixels : p0 + GEMM_CHUNK_PIXELS;
       int inBase = c.inOff + blocks.group()[b] * icg;
-      tiles(c, b, p0, p1, pixels, c.in, inBase, cin, NO_WRAP, 0, c.outOff, cout, c.auxOff);
+      tiles(c, b, p0, p1, pixels, c.in, inBase, cin, NO_WRAP, 0, c.outOff, cout, c.auxOff,
+          kOff);
     }
   }
 
@@ -468,16 +477,67 @@ public final class Conv2dPlan {
       int outImage = c.outOff + (int) ((long) n * shape.outputCount());
       int resImage = c.auxOff + (int) ((long) n * shape.outputCount());
       int inBase = image + blocks.group()[b] * icg;
-      if (sliding) {
+      if (strips != null) {
+        stripRow(c, n, chunk, b, image, outImage, resImage);
+      } else if (sliding) {
         int rowIn = inBase + chunk * shape.strideH() * paddedW * cin;
         int rowOut = chunk * outW * cout;
         tiles(c, b, 0, outW, outW, src, rowIn, ps, NO_WRAP, 0, outImage + rowOut, cout,
-            resImage + rowOut);
+            resImage + rowOut, kOff);
       } else {
         int p0 = chunk * chunkPixels;
         int p1 = chunk == chunks - 1 ? run : p0 + chunkPixels;
-        tiles(c, b, p0, p1, run, src, inBase, ps, outW, rowJump, outImage, cout, resImage);
+        tiles(c, b, p0, p1, run, src, inBase, ps, outW, rowJump, outImage, cout, resImage,
+            kOff);
       }
+    }
+  }
+
+  /**
+   * Output row oh of image n, block b, without a padded copy of the image: inner pixels from
+   * the input, border tiles (and rows that touch the top or bottom padding) from strips this
+   * item fills in its own scratch.
+   */
+  private void stripRow(KernelCall c, int n, int oh, int b, int image, int outImage,
+      int resImage) {
+    SlidingStrips st = strips;
+    int icg = shape.inChannelsPerGroup();
+    int cin = shape.inC();
+    int cout = shape.outC();
+    int sw = shape.strideW();
+    int g0 = blocks.group()[b] * icg;
+    int count = blocks.count();
+    int ih0 = oh * shape.strideH() - shape.padTop();
+    int outRow = outImage + oh * outW * cout;
+    int resRow = resImage + oh * outW * cout;
+    long scratch = c.scratchOff + (long) n * st.perImage;
+    if (oh < st.ohLo || oh >= st.ohHi) {
+      int d = (int) (scratch + st.rowBase(oh, b, count));
+      SlidingStrips.fill(shape, c.in, image, ih0, -shape.padLeft(), paddedW, g0,
+          c.scratch, d);
+      tiles(c, b, 0, outW, outW, c.scratch, d, sw * icg, NO_WRAP, 0, outRow, cout, resRow,
+          st.rowStripOff);
+      return;
+    }
+    int side = (int) (scratch + st.sideBase(oh, b, count));
+    int tile = SlidingStrips.TILE;
+    if (st.leftStrip) {
+      SlidingStrips.fill(shape, c.in, image, ih0, -shape.padLeft(), st.stripCols, g0,
+          c.scratch, side);
+      tiles(c, b, 0, tile, tile, c.scratch, side, sw * icg, NO_WRAP, 0, outRow, cout, resRow,
+          st.stripOff);
+    }
+    int run = st.innerHi - st.innerLo;
+    int inner = image + (ih0 * shape.inW() + st.innerLo * sw - shape.padLeft()) * cin + g0;
+    tiles(c, b, 0, run, run, c.in, inner, sw * cin, NO_WRAP, 0, outRow + st.innerLo * cout,
+        cout, resRow + st.innerLo * cout, st.inputOff);
+    if (st.rightStrip) {
+      int q0 = outW - tile;
+      int d = side + st.sideFloats;
+      SlidingStrips.fill(shape, c.in, image, ih0, q0 * sw - shape.padLeft(), st.stripCols,
+          g0, c.scratch, d);
+      tiles(c, b, 0, tile, tile, c.scratch, d, sw * icg, NO_WRAP, 0, outRow + q0 * cout, cout,
+          resRow + q0 * cout, st.stripOff);
     }
   }
 
@@ -491,11 +551,11 @@ public final class Conv2dPlan {
    * output at {@code outBase + p * cout}.
    */
   private void tiles(KernelCall c, int b, int p0, int p1, int runLength, float[] src, int inBase,
-      int ps, int rowW, int rowJump, int outBase, int cout, int resBase) {
+      int ps, int rowW, int rowJump, int outBase, int cout, int resBase, int[] offsets) {
     int nv = blocks.vectors()[b];
     if (kSlices == null || nv != 4) {
       tileSlice(c, b, p0, p1, runLength, src, inBase, ps, rowW, rowJump, outBase, cout, resBase,
-          kOff, 0, true, true);
+          offsets, 0, true, true);
       return;
     }
     int k0 = 0;
@@ -549,7 +609,8 @@ public final class Conv2dPlan {
       int o = outBase + start * cout + oc;
       int tileIn = inBase + start * ps + jumps;
       if (sliding) {
-        kernels.convSlideTile(rows, shape.strideW(), src, tileIn, shape.inC(), steps, kTotal,
+        kernels.convSlideTile(rows, shape.strideW(), src, tileIn, ps / shape.strideW(), steps,
+            kTotal,
             packed, wOff, c.out, o, cout, lastLanes, lo, hi);
       } else if (first) {
         int[] k = linear && col + rows <= rowW ? null : steps;
@@ -706,7 +767,8 @@ public final class Conv2dPlan {
 
   @Override
   public String toString() {
-    return "Conv2dPlan[" + algorithm.name().toLowerCase(java.util.Locale.ROOT) + " " + shape
+    return "Conv2dPlan[" + algorithm.name().toLowerCase(java.util.Locale.ROOT)
+        + (strips != null ? " in place with border strips" : "") + " " + shape
         + ", " + weightLayout() + ", " + epilogue + ", " + ks.name() + "]";
   }
 }

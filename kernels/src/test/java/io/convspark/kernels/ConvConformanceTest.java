@@ -2,11 +2,13 @@ package io.convspark.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.convspark.kernels.internal.KernelSupport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -107,6 +109,25 @@ class ConvConformanceTest {
           io.convspark.kernels.internal.KernelProvider.scalar()), oneThread, x, res, n, outLen,
           descriptor);
       assertArrayEquals(scalar, sliced, descriptor + " [" + ks.name() + "] differs from scalar");
+    }
+  }
+
+  /** The catalog's large padded sliding convs really take the in-place path. */
+  @Test
+  void largePaddedSlidingConvsReadInPlace() {
+    for (String d : new String[] {"ih93iw131ic32oc32kh3kw3sh2sw2p1_1_1_1dh1dw1g2",
+        "ih61iw67ic64oc64kh3kw3sh1sw1p1_1_1_1dh1dw1g4",
+        "ih97iw101ic48oc48kh3kw3sh2sw2p2_1_2_1dh2dw1g3"}) {
+      Conv2dShape s = Conv2dShape.parse(d);
+      for (KernelSupport ks : Providers.all()) {
+        Conv2dPlan p = Conv2dPlan.create(s, new float[(int) s.weightCount()], null,
+            Epilogue.NONE, ks);
+        if (p.algorithm() == Conv2dPlan.Algorithm.SLIDING) {
+          assertTrue(p.toString().contains("in place"), p.toString());
+          assertTrue(4 * p.scratchFloats() < 4L * (s.inH() + 2) * (s.inW() + 2) * s.inC(),
+              p + " scratch " + p.scratchFloats());
+        }
+      }
     }
   }
 
