@@ -19,8 +19,14 @@ OUT = pathlib.Path("kernels/src/main/java/io/convspark/kernels/internal/simd/Sim
 def plain_stores(nv):
     """Whether full panels of nv vectors get methods with unmasked stores. Measured per JDK
     (1x1 GEMMs, one thread): 1 and 2 vectors gain up to 1.7x on JDK 17 and 25 from plain
-    stores; 4 vectors lose 3x on JDK 25 (same speed on 17), so they keep the masked store."""
+    stores; 4 vectors lose 3x on JDK 25, and on JDK 17 whole models ran 10-20 % slower with
+    them, so full 4-vector panels keep the masked store (called with whole masks only)."""
     return nv < 4
+
+
+def tail_only(nv, masked, partial, contiguous):
+    """Methods called only for a partial last vector store it (and load it) through Tails."""
+    return partial or contiguous or (masked and plain_stores(nv))
 
 
 def conv_name(nv, rb, wrap, masked, linear=False):
@@ -28,11 +34,24 @@ def conv_name(nv, rb, wrap, masked, linear=False):
         "m" if masked else "")
 
 
-def conv_method(nv, rb, wrap, masked, linear=False, accumulate=False):
+def conv_method(nv, rb, wrap, masked, linear=False, accumulate=False, contiguous=False,
+                partial=False):
     L = []
     a = L.append
-    name = conv_name(nv, rb, wrap, masked, linear) + ("a" if accumulate else "")
-    if accumulate:
+    tails = tail_only(nv, masked, partial, contiguous)
+    base_name = conv_name(nv, rb, wrap, masked, linear)
+    if partial:
+        base_name = base_name[:-1] + "p"
+    name = base_name + ("a" if accumulate else "") + ("c" if contiguous else "")
+    if partial and not contiguous:
+        a(f"  /** As {conv_name(nv, rb, wrap, masked, linear)}{'a' if accumulate else ''}, for a panel"
+          f" whose last vector is partial (through Tails). */")
+    elif contiguous:
+        a(f"  /** As {conv_name(nv, rb, wrap, masked, linear)}, for a tile whose rows are contiguous"
+          f" (one block holds every channel): a row's partial vector is stored whole, its extra lanes"
+          f" overwritten by the next row's store, so only the last row pays for a masked store (which"
+          f" boxes on JDK 17). */")
+    elif accumulate:
         a(f"  /** As {conv_name(nv, rb, wrap, masked)}, accumulating onto the stored outputs instead"
           f" of the bias: one slice of a long reduction. */")
     elif linear:
@@ -58,12 +77,16 @@ def conv_method(nv, rb, wrap, masked, linear=False, accumulate=False):
         a(f"  static void {name}(float[] in, int inBase, int ps, int[] kOff, int kTotal,")
         a(f"      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {{")
     if accumulate:
-        a(f"    VectorMask<Float> m = Species.prefix(lastLanes);")
+        if masked and not tails:
+            a(f"    VectorMask<Float> m = Species.prefix(lastLanes);")
         for r in range(rb):
             base = "ob" if r == 0 else f"ob + {r} * ops"
             for v in range(nv):
-                tail = ", m" if v == nv - 1 else ""
-                a(f"    FloatVector a{r}_{v} = FloatVector.fromArray(F, out, {base} + {v} * L{tail});")
+                if v == nv - 1 and tails:
+                    a(f"    FloatVector a{r}_{v} = Tails.load(out, {base} + {v} * L, lastLanes);")
+                else:
+                    tail = ", m" if v == nv - 1 and masked else ""
+                    a(f"    FloatVector a{r}_{v} = FloatVector.fromArray(F, out, {base} + {v} * L{tail});")
     else:
         for v in range(nv):
             a(f"    FloatVector b{v} = FloatVector.fromArray(F, w, wOff + {v} * L);")
@@ -104,13 +127,15 @@ def conv_method(nv, rb, wrap, masked, linear=False, accumulate=False):
     # falls back to a lane loop, about a quarter of a small-K tile), so full panels have methods
     # without a mask. Separate methods, not a branch: doubling the stores in one method made
     # JDK 25's C1 bail out ("out of virtual registers") and the kernel never reached C2.
-    if masked and not accumulate:
+    if masked and not accumulate and not tails:
         a(f"    VectorMask<Float> m = Species.prefix(lastLanes);")
     for r in range(rb):
         base = "ob" if r == 0 else f"ob + {r} * ops"
         for v in range(nv):
-            if v < nv - 1 or not masked:
+            if v < nv - 1 or not masked or (contiguous and r < rb - 1):
                 a(f"    lov.max(a{r}_{v}).min(hiv).intoArray(out, {base} + {v} * L);")
+            elif tails:
+                a(f"    Tails.store(lov.max(a{r}_{v}).min(hiv), out, {base} + {v} * L, lastLanes);")
             else:
                 a(f"    lov.max(a{r}_{v}).min(hiv).intoArray(out, {base} + {v} * L, m);")
     a(f"  }}")
@@ -255,10 +280,9 @@ def slide_method(rb, stride=1):
         base = "ob" if r == 0 else f"ob + {r} * ops"
         a(f"      lov.max(a{r}).min(hiv).intoArray(out, {base});")
     a(f"    }} else {{")
-    a(f"      VectorMask<Float> m = Species.prefix(lastLanes);")
     for r in range(rb):
         base = "ob" if r == 0 else f"ob + {r} * ops"
-        a(f"      lov.max(a{r}).min(hiv).intoArray(out, {base}, m);")
+        a(f"      Tails.store(lov.max(a{r}).min(hiv), out, {base}, lastLanes);")
     a(f"    }}")
     a(f"  }}")
     return "\n".join(L)
@@ -328,32 +352,43 @@ def dispatch():
     a("    switch (nv * 100 + rb) {")
     uargs = "(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi)"
     wargs = "(in, inBase, ps, col, rowW, rowJump, kOff, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi)"
+    cn = conv_name
     for nv, rb in CONV_BLOCKS:
         a(f"      case {nv * 100 + rb}:")
         if not plain_stores(nv):
+            # Masked methods take whole masks only; partial panels go to the Tails methods.
+            p = lambda wrap: conv_name(nv, rb, wrap, True)[:-1] + "p"
             if rb == 1:
-                a(f"        {conv_name(nv, rb, False, True)}{uargs};")
-            else:
-                a(f"        if (uniform) {{")
-                a(f"          {conv_name(nv, rb, False, True)}{uargs};")
+                a(f"        if (full) {{")
+                a(f"          {cn(nv, rb, False, True)}{uargs};")
                 a(f"        }} else {{")
-                a(f"          {conv_name(nv, rb, True, True)}{wargs};")
+                a(f"          {p(False)}{uargs};")
+                a(f"        }}")
+            else:
+                a(f"        if (uniform && full) {{")
+                a(f"          {cn(nv, rb, False, True)}{uargs};")
+                a(f"        }} else if (uniform) {{")
+                a(f"          {p(False)}{uargs};")
+                a(f"        }} else if (full) {{")
+                a(f"          {cn(nv, rb, True, True)}{wargs};")
+                a(f"        }} else {{")
+                a(f"          {p(True)}{wargs};")
                 a(f"        }}")
         elif rb == 1:
             a(f"        if (full) {{")
-            a(f"          {conv_name(nv, rb, False, False)}{uargs};")
+            a(f"          {cn(nv, rb, False, False)}{uargs};")
             a(f"        }} else {{")
-            a(f"          {conv_name(nv, rb, False, True)}{uargs};")
+            a(f"          {cn(nv, rb, False, True)}{uargs};")
             a(f"        }}")
         else:
             a(f"        if (uniform && full) {{")
-            a(f"          {conv_name(nv, rb, False, False)}{uargs};")
+            a(f"          {cn(nv, rb, False, False)}{uargs};")
             a(f"        }} else if (uniform) {{")
-            a(f"          {conv_name(nv, rb, False, True)}{uargs};")
+            a(f"          {cn(nv, rb, False, True)}{uargs};")
             a(f"        }} else if (full) {{")
-            a(f"          {conv_name(nv, rb, True, False)}{wargs};")
+            a(f"          {cn(nv, rb, True, False)}{wargs};")
             a(f"        }} else {{")
-            a(f"          {conv_name(nv, rb, True, True)}{wargs};")
+            a(f"          {cn(nv, rb, True, True)}{wargs};")
             a(f"        }}")
         a(f"        return;")
     a("      default: throw new IllegalArgumentException(\"no conv tile \" + nv + \"x\" + rb);")
@@ -373,14 +408,18 @@ def gemm_dispatch():
     args = "(in, inBase, ps, null, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi)"
     for nv, rb in CONV_BLOCKS:
         a(f"      case {nv * 100 + rb}:")
-        if plain_stores(nv):
-            a(f"        if (full) {{")
-            a(f"          {conv_name(nv, rb, False, False, True)}{args};")
-            a(f"        }} else {{")
-            a(f"          {conv_name(nv, rb, False, True, True)}{args};")
-            a(f"        }}")
-        else:
-            a(f"        {conv_name(nv, rb, False, True, True)}{args};")
+        g = lambda masked: conv_name(nv, rb, False, masked, True)
+        gp = g(True) if plain_stores(nv) else g(True)[:-1] + "p"  # partial last vector
+        full = g(False) if plain_stores(nv) else g(True)
+        a(f"        if (full) {{")
+        a(f"          {full}{args};")
+        if rb > 1:
+            # A row's whole-vector store must reach no further than the next row.
+            a(f"        }} else if (ops == {nv - 1} * L + lastLanes && 2 * ops >= {nv} * L) {{")
+            a(f"          {gp}c{args};")
+        a(f"        }} else {{")
+        a(f"          {gp}{args};")
+        a(f"        }}")
         a(f"        return;")
     a("      default: throw new IllegalArgumentException(\"no gemm tile \" + nv + \"x\" + rb);")
     a("    }")
@@ -391,8 +430,13 @@ def gemm_dispatch():
 def main():
     methods = [conv_method(nv, rb, wrap, masked) for masked in (False, True) for wrap in (False, True) for nv, rb in CONV_BLOCKS if (rb > 1 or not wrap) and (masked or plain_stores(nv))]
     # Slices of long reductions (see Conv2dPlan.K_SLICE_BYTES): 4-vector panels only.
-    methods += [conv_method(4, 6, False, True, accumulate=True), conv_method(4, 6, True, True, accumulate=True), conv_method(4, 1, False, True, accumulate=True)]
+    methods += [conv_method(4, 6, False, True, accumulate=True, partial=p) for p in (False, True)] + [conv_method(4, 6, True, True, accumulate=True, partial=p) for p in (False, True)] + [conv_method(4, 1, False, True, accumulate=True, partial=p) for p in (False, True)]
     methods += [gemm_dispatch()] + [conv_method(nv, rb, False, masked, True) for masked in (False, True) for nv, rb in CONV_BLOCKS if masked or plain_stores(nv)] + [dw_method(rb) for rb in DW_ROWS] + [dw3x3s1_method(8), dw3x3s2_method(8), dw3x3s1_two_rows_method(4, True), dw3x3s1_two_rows_method(4, False)] + [slide_method(8), slide_method(7), slide_method(8, 2), slide_method(7, 2), slide_method(1)]
+    # Partial 4-vector panels (masked methods take whole masks only).
+    methods += [conv_method(nv, rb, wrap, True, partial=True) for wrap in (False, True) for nv, rb in CONV_BLOCKS if not plain_stores(nv) and (rb > 1 or not wrap)]
+    methods += [conv_method(nv, rb, False, True, True, partial=True) for nv, rb in CONV_BLOCKS if not plain_stores(nv)]
+    # GEMM tiles of a single partial block (MobileNetV2's 24-channel layers).
+    methods += [conv_method(nv, rb, False, True, True, contiguous=True, partial=not plain_stores(nv)) for nv, rb in CONV_BLOCKS if rb > 1]
     body = "\n\n".join([dispatch()] + methods)
     src = f"""// GENERATED by kernels/src/gen/gen_simd_conv.py; edit the generator, not this file.
 package io.convspark.kernels.internal.simd;

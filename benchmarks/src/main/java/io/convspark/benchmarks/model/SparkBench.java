@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.convspark.ConvModel;
+import io.convspark.spark.InferenceMetrics;
 import io.convspark.plan.ModelSession;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -61,6 +62,9 @@ public final class SparkBench {
           .inputCol("image").batchSize(BATCH)).write().format("noop").mode("overwrite")
           .save())));
       result("peakRssMiB", Rss.peakMiB());
+      InferenceMetrics m = io.convspark.spark.ConvInference.lastMetrics();
+      result("tasksInferenceImagesPerSecond", 2 * m.images() / m.inferenceSeconds());
+      result("tasksDecodeSecondsPerRun", m.decodeSeconds());
       Broadcast<byte[]> bytes = spark.sparkContext().broadcast(onnx,
           scala.reflect.ClassTag$.MODULE$.apply(byte[].class));
       StructType out = new StructType().add("origin", DataTypes.StringType)

@@ -23,10 +23,14 @@ final class SimdConvKernels extends SimdConvSupport {
     }
     switch (nv * 100 + rb) {
       case 406:
-        if (uniform) {
+        if (uniform && full) {
           conv4x6m(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi);
-        } else {
+        } else if (uniform) {
+          conv4x6p(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi);
+        } else if (full) {
           conv4x6wm(in, inBase, ps, col, rowW, rowJump, kOff, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi);
+        } else {
+          conv4x6wp(in, inBase, ps, col, rowW, rowJump, kOff, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi);
         }
         return;
       case 208:
@@ -52,7 +56,11 @@ final class SimdConvKernels extends SimdConvSupport {
         }
         return;
       case 401:
-        conv4x1m(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi);
+        if (full) {
+          conv4x1m(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi);
+        } else {
+          conv4x1p(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi);
+        }
         return;
       case 201:
         if (full) {
@@ -678,23 +686,22 @@ final class SimdConvKernels extends SimdConvSupport {
       a7_1 = w1.fma(x7, a7_1);
       wp += 2 * L;
     }
-    VectorMask<Float> m = Species.prefix(lastLanes);
     lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
-    lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L, m);
+    Tails.store(lov.max(a0_1).min(hiv), out, ob + 1 * L, lastLanes);
     lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
-    lov.max(a1_1).min(hiv).intoArray(out, ob + 1 * ops + 1 * L, m);
+    Tails.store(lov.max(a1_1).min(hiv), out, ob + 1 * ops + 1 * L, lastLanes);
     lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
-    lov.max(a2_1).min(hiv).intoArray(out, ob + 2 * ops + 1 * L, m);
+    Tails.store(lov.max(a2_1).min(hiv), out, ob + 2 * ops + 1 * L, lastLanes);
     lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
-    lov.max(a3_1).min(hiv).intoArray(out, ob + 3 * ops + 1 * L, m);
+    Tails.store(lov.max(a3_1).min(hiv), out, ob + 3 * ops + 1 * L, lastLanes);
     lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
-    lov.max(a4_1).min(hiv).intoArray(out, ob + 4 * ops + 1 * L, m);
+    Tails.store(lov.max(a4_1).min(hiv), out, ob + 4 * ops + 1 * L, lastLanes);
     lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
-    lov.max(a5_1).min(hiv).intoArray(out, ob + 5 * ops + 1 * L, m);
+    Tails.store(lov.max(a5_1).min(hiv), out, ob + 5 * ops + 1 * L, lastLanes);
     lov.max(a6_0).min(hiv).intoArray(out, ob + 6 * ops + 0 * L);
-    lov.max(a6_1).min(hiv).intoArray(out, ob + 6 * ops + 1 * L, m);
+    Tails.store(lov.max(a6_1).min(hiv), out, ob + 6 * ops + 1 * L, lastLanes);
     lov.max(a7_0).min(hiv).intoArray(out, ob + 7 * ops + 0 * L);
-    lov.max(a7_1).min(hiv).intoArray(out, ob + 7 * ops + 1 * L, m);
+    Tails.store(lov.max(a7_1).min(hiv), out, ob + 7 * ops + 1 * L, lastLanes);
   }
 
   /** As conv1x12, for a panel whose last vector is partial. */
@@ -756,19 +763,18 @@ final class SimdConvKernels extends SimdConvSupport {
       a11_0 = w0.fma(x11, a11_0);
       wp += 1 * L;
     }
-    VectorMask<Float> m = Species.prefix(lastLanes);
-    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L, m);
-    lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L, m);
-    lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L, m);
-    lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L, m);
-    lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L, m);
-    lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L, m);
-    lov.max(a6_0).min(hiv).intoArray(out, ob + 6 * ops + 0 * L, m);
-    lov.max(a7_0).min(hiv).intoArray(out, ob + 7 * ops + 0 * L, m);
-    lov.max(a8_0).min(hiv).intoArray(out, ob + 8 * ops + 0 * L, m);
-    lov.max(a9_0).min(hiv).intoArray(out, ob + 9 * ops + 0 * L, m);
-    lov.max(a10_0).min(hiv).intoArray(out, ob + 10 * ops + 0 * L, m);
-    lov.max(a11_0).min(hiv).intoArray(out, ob + 11 * ops + 0 * L, m);
+    Tails.store(lov.max(a0_0).min(hiv), out, ob + 0 * L, lastLanes);
+    Tails.store(lov.max(a1_0).min(hiv), out, ob + 1 * ops + 0 * L, lastLanes);
+    Tails.store(lov.max(a2_0).min(hiv), out, ob + 2 * ops + 0 * L, lastLanes);
+    Tails.store(lov.max(a3_0).min(hiv), out, ob + 3 * ops + 0 * L, lastLanes);
+    Tails.store(lov.max(a4_0).min(hiv), out, ob + 4 * ops + 0 * L, lastLanes);
+    Tails.store(lov.max(a5_0).min(hiv), out, ob + 5 * ops + 0 * L, lastLanes);
+    Tails.store(lov.max(a6_0).min(hiv), out, ob + 6 * ops + 0 * L, lastLanes);
+    Tails.store(lov.max(a7_0).min(hiv), out, ob + 7 * ops + 0 * L, lastLanes);
+    Tails.store(lov.max(a8_0).min(hiv), out, ob + 8 * ops + 0 * L, lastLanes);
+    Tails.store(lov.max(a9_0).min(hiv), out, ob + 9 * ops + 0 * L, lastLanes);
+    Tails.store(lov.max(a10_0).min(hiv), out, ob + 10 * ops + 0 * L, lastLanes);
+    Tails.store(lov.max(a11_0).min(hiv), out, ob + 11 * ops + 0 * L, lastLanes);
   }
 
   /** 1 pixels x 4 vectors: 4 accumulators, 4 weight loads and 1 broadcasts per step; the last vector stores {@code lastLanes} lanes. */
@@ -824,9 +830,8 @@ final class SimdConvKernels extends SimdConvSupport {
       a0_1 = w1.fma(x0, a0_1);
       wp += 2 * L;
     }
-    VectorMask<Float> m = Species.prefix(lastLanes);
     lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
-    lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L, m);
+    Tails.store(lov.max(a0_1).min(hiv), out, ob + 1 * L, lastLanes);
   }
 
   /** As conv1x1, for a panel whose last vector is partial. */
@@ -844,8 +849,7 @@ final class SimdConvKernels extends SimdConvSupport {
       a0_0 = w0.fma(x0, a0_0);
       wp += 1 * L;
     }
-    VectorMask<Float> m = Species.prefix(lastLanes);
-    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L, m);
+    Tails.store(lov.max(a0_0).min(hiv), out, ob + 0 * L, lastLanes);
   }
 
   /** As conv4x6m, for a tile that crosses output rows. */
@@ -1079,23 +1083,22 @@ final class SimdConvKernels extends SimdConvSupport {
       a7_1 = w1.fma(x7, a7_1);
       wp += 2 * L;
     }
-    VectorMask<Float> m = Species.prefix(lastLanes);
     lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
-    lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L, m);
+    Tails.store(lov.max(a0_1).min(hiv), out, ob + 1 * L, lastLanes);
     lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
-    lov.max(a1_1).min(hiv).intoArray(out, ob + 1 * ops + 1 * L, m);
+    Tails.store(lov.max(a1_1).min(hiv), out, ob + 1 * ops + 1 * L, lastLanes);
     lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
-    lov.max(a2_1).min(hiv).intoArray(out, ob + 2 * ops + 1 * L, m);
+    Tails.store(lov.max(a2_1).min(hiv), out, ob + 2 * ops + 1 * L, lastLanes);
     lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
-    lov.max(a3_1).min(hiv).intoArray(out, ob + 3 * ops + 1 * L, m);
+    Tails.store(lov.max(a3_1).min(hiv), out, ob + 3 * ops + 1 * L, lastLanes);
     lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
-    lov.max(a4_1).min(hiv).intoArray(out, ob + 4 * ops + 1 * L, m);
+    Tails.store(lov.max(a4_1).min(hiv), out, ob + 4 * ops + 1 * L, lastLanes);
     lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
-    lov.max(a5_1).min(hiv).intoArray(out, ob + 5 * ops + 1 * L, m);
+    Tails.store(lov.max(a5_1).min(hiv), out, ob + 5 * ops + 1 * L, lastLanes);
     lov.max(a6_0).min(hiv).intoArray(out, ob + 6 * ops + 0 * L);
-    lov.max(a6_1).min(hiv).intoArray(out, ob + 6 * ops + 1 * L, m);
+    Tails.store(lov.max(a6_1).min(hiv), out, ob + 6 * ops + 1 * L, lastLanes);
     lov.max(a7_0).min(hiv).intoArray(out, ob + 7 * ops + 0 * L);
-    lov.max(a7_1).min(hiv).intoArray(out, ob + 7 * ops + 1 * L, m);
+    Tails.store(lov.max(a7_1).min(hiv), out, ob + 7 * ops + 1 * L, lastLanes);
   }
 
   /** As conv1x12w, for a panel whose last vector is partial. */
@@ -1215,19 +1218,18 @@ final class SimdConvKernels extends SimdConvSupport {
       a11_0 = w0.fma(x11, a11_0);
       wp += 1 * L;
     }
-    VectorMask<Float> m = Species.prefix(lastLanes);
-    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L, m);
-    lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L, m);
-    lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L, m);
-    lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L, m);
-    lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L, m);
-    lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L, m);
-    lov.max(a6_0).min(hiv).intoArray(out, ob + 6 * ops + 0 * L, m);
-    lov.max(a7_0).min(hiv).intoArray(out, ob + 7 * ops + 0 * L, m);
-    lov.max(a8_0).min(hiv).intoArray(out, ob + 8 * ops + 0 * L, m);
-    lov.max(a9_0).min(hiv).intoArray(out, ob + 9 * ops + 0 * L, m);
-    lov.max(a10_0).min(hiv).intoArray(out, ob + 10 * ops + 0 * L, m);
-    lov.max(a11_0).min(hiv).intoArray(out, ob + 11 * ops + 0 * L, m);
+    Tails.store(lov.max(a0_0).min(hiv), out, ob + 0 * L, lastLanes);
+    Tails.store(lov.max(a1_0).min(hiv), out, ob + 1 * ops + 0 * L, lastLanes);
+    Tails.store(lov.max(a2_0).min(hiv), out, ob + 2 * ops + 0 * L, lastLanes);
+    Tails.store(lov.max(a3_0).min(hiv), out, ob + 3 * ops + 0 * L, lastLanes);
+    Tails.store(lov.max(a4_0).min(hiv), out, ob + 4 * ops + 0 * L, lastLanes);
+    Tails.store(lov.max(a5_0).min(hiv), out, ob + 5 * ops + 0 * L, lastLanes);
+    Tails.store(lov.max(a6_0).min(hiv), out, ob + 6 * ops + 0 * L, lastLanes);
+    Tails.store(lov.max(a7_0).min(hiv), out, ob + 7 * ops + 0 * L, lastLanes);
+    Tails.store(lov.max(a8_0).min(hiv), out, ob + 8 * ops + 0 * L, lastLanes);
+    Tails.store(lov.max(a9_0).min(hiv), out, ob + 9 * ops + 0 * L, lastLanes);
+    Tails.store(lov.max(a10_0).min(hiv), out, ob + 10 * ops + 0 * L, lastLanes);
+    Tails.store(lov.max(a11_0).min(hiv), out, ob + 11 * ops + 0 * L, lastLanes);
   }
 
   /** As conv4x6m, accumulating onto the stored outputs instead of the bias: one slice of a long reduction. */
@@ -1328,6 +1330,105 @@ final class SimdConvKernels extends SimdConvSupport {
     lov.max(a5_1).min(hiv).intoArray(out, ob + 5 * ops + 1 * L);
     lov.max(a5_2).min(hiv).intoArray(out, ob + 5 * ops + 2 * L);
     lov.max(a5_3).min(hiv).intoArray(out, ob + 5 * ops + 3 * L, m);
+  }
+
+  /** As conv4x6ma, for a panel whose last vector is partial (through Tails). */
+  static void conv4x6pa(float[] in, int inBase, int ps, int[] kOff, int kTotal,
+      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
+    FloatVector a0_0 = FloatVector.fromArray(F, out, ob + 0 * L);
+    FloatVector a0_1 = FloatVector.fromArray(F, out, ob + 1 * L);
+    FloatVector a0_2 = FloatVector.fromArray(F, out, ob + 2 * L);
+    FloatVector a0_3 = Tails.load(out, ob + 3 * L, lastLanes);
+    FloatVector a1_0 = FloatVector.fromArray(F, out, ob + 1 * ops + 0 * L);
+    FloatVector a1_1 = FloatVector.fromArray(F, out, ob + 1 * ops + 1 * L);
+    FloatVector a1_2 = FloatVector.fromArray(F, out, ob + 1 * ops + 2 * L);
+    FloatVector a1_3 = Tails.load(out, ob + 1 * ops + 3 * L, lastLanes);
+    FloatVector a2_0 = FloatVector.fromArray(F, out, ob + 2 * ops + 0 * L);
+    FloatVector a2_1 = FloatVector.fromArray(F, out, ob + 2 * ops + 1 * L);
+    FloatVector a2_2 = FloatVector.fromArray(F, out, ob + 2 * ops + 2 * L);
+    FloatVector a2_3 = Tails.load(out, ob + 2 * ops + 3 * L, lastLanes);
+    FloatVector a3_0 = FloatVector.fromArray(F, out, ob + 3 * ops + 0 * L);
+    FloatVector a3_1 = FloatVector.fromArray(F, out, ob + 3 * ops + 1 * L);
+    FloatVector a3_2 = FloatVector.fromArray(F, out, ob + 3 * ops + 2 * L);
+    FloatVector a3_3 = Tails.load(out, ob + 3 * ops + 3 * L, lastLanes);
+    FloatVector a4_0 = FloatVector.fromArray(F, out, ob + 4 * ops + 0 * L);
+    FloatVector a4_1 = FloatVector.fromArray(F, out, ob + 4 * ops + 1 * L);
+    FloatVector a4_2 = FloatVector.fromArray(F, out, ob + 4 * ops + 2 * L);
+    FloatVector a4_3 = Tails.load(out, ob + 4 * ops + 3 * L, lastLanes);
+    FloatVector a5_0 = FloatVector.fromArray(F, out, ob + 5 * ops + 0 * L);
+    FloatVector a5_1 = FloatVector.fromArray(F, out, ob + 5 * ops + 1 * L);
+    FloatVector a5_2 = FloatVector.fromArray(F, out, ob + 5 * ops + 2 * L);
+    FloatVector a5_3 = Tails.load(out, ob + 5 * ops + 3 * L, lastLanes);
+    FloatVector lov = FloatVector.broadcast(F, lo);
+    FloatVector hiv = FloatVector.broadcast(F, hi);
+    int wp = wOff + 4 * L;
+    final int p1 = 1 * ps;
+    final int p2 = 2 * ps;
+    final int p3 = 3 * ps;
+    final int p4 = 4 * ps;
+    final int p5 = 5 * ps;
+    for (int k = 0; k < kTotal; k++) {
+      FloatVector w0 = FloatVector.fromArray(F, w, wp + 0 * L);
+      FloatVector w1 = FloatVector.fromArray(F, w, wp + 1 * L);
+      FloatVector w2 = FloatVector.fromArray(F, w, wp + 2 * L);
+      FloatVector w3 = FloatVector.fromArray(F, w, wp + 3 * L);
+      int src = inBase + kOff[k];
+      FloatVector x0 = FloatVector.broadcast(F, in[src]);
+      a0_0 = w0.fma(x0, a0_0);
+      a0_1 = w1.fma(x0, a0_1);
+      a0_2 = w2.fma(x0, a0_2);
+      a0_3 = w3.fma(x0, a0_3);
+      FloatVector x1 = FloatVector.broadcast(F, in[src + p1]);
+      a1_0 = w0.fma(x1, a1_0);
+      a1_1 = w1.fma(x1, a1_1);
+      a1_2 = w2.fma(x1, a1_2);
+      a1_3 = w3.fma(x1, a1_3);
+      FloatVector x2 = FloatVector.broadcast(F, in[src + p2]);
+      a2_0 = w0.fma(x2, a2_0);
+      a2_1 = w1.fma(x2, a2_1);
+      a2_2 = w2.fma(x2, a2_2);
+      a2_3 = w3.fma(x2, a2_3);
+      FloatVector x3 = FloatVector.broadcast(F, in[src + p3]);
+      a3_0 = w0.fma(x3, a3_0);
+      a3_1 = w1.fma(x3, a3_1);
+      a3_2 = w2.fma(x3, a3_2);
+      a3_3 = w3.fma(x3, a3_3);
+      FloatVector x4 = FloatVector.broadcast(F, in[src + p4]);
+      a4_0 = w0.fma(x4, a4_0);
+      a4_1 = w1.fma(x4, a4_1);
+      a4_2 = w2.fma(x4, a4_2);
+      a4_3 = w3.fma(x4, a4_3);
+      FloatVector x5 = FloatVector.broadcast(F, in[src + p5]);
+      a5_0 = w0.fma(x5, a5_0);
+      a5_1 = w1.fma(x5, a5_1);
+      a5_2 = w2.fma(x5, a5_2);
+      a5_3 = w3.fma(x5, a5_3);
+      wp += 4 * L;
+    }
+    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+    lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L);
+    lov.max(a0_2).min(hiv).intoArray(out, ob + 2 * L);
+    Tails.store(lov.max(a0_3).min(hiv), out, ob + 3 * L, lastLanes);
+    lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
+    lov.max(a1_1).min(hiv).intoArray(out, ob + 1 * ops + 1 * L);
+    lov.max(a1_2).min(hiv).intoArray(out, ob + 1 * ops + 2 * L);
+    Tails.store(lov.max(a1_3).min(hiv), out, ob + 1 * ops + 3 * L, lastLanes);
+    lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
+    lov.max(a2_1).min(hiv).intoArray(out, ob + 2 * ops + 1 * L);
+    lov.max(a2_2).min(hiv).intoArray(out, ob + 2 * ops + 2 * L);
+    Tails.store(lov.max(a2_3).min(hiv), out, ob + 2 * ops + 3 * L, lastLanes);
+    lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
+    lov.max(a3_1).min(hiv).intoArray(out, ob + 3 * ops + 1 * L);
+    lov.max(a3_2).min(hiv).intoArray(out, ob + 3 * ops + 2 * L);
+    Tails.store(lov.max(a3_3).min(hiv), out, ob + 3 * ops + 3 * L, lastLanes);
+    lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
+    lov.max(a4_1).min(hiv).intoArray(out, ob + 4 * ops + 1 * L);
+    lov.max(a4_2).min(hiv).intoArray(out, ob + 4 * ops + 2 * L);
+    Tails.store(lov.max(a4_3).min(hiv), out, ob + 4 * ops + 3 * L, lastLanes);
+    lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
+    lov.max(a5_1).min(hiv).intoArray(out, ob + 5 * ops + 1 * L);
+    lov.max(a5_2).min(hiv).intoArray(out, ob + 5 * ops + 2 * L);
+    Tails.store(lov.max(a5_3).min(hiv), out, ob + 5 * ops + 3 * L, lastLanes);
   }
 
   /** As conv4x6wm, accumulating onto the stored outputs instead of the bias: one slice of a long reduction. */
@@ -1458,6 +1559,133 @@ final class SimdConvKernels extends SimdConvSupport {
     lov.max(a5_3).min(hiv).intoArray(out, ob + 5 * ops + 3 * L, m);
   }
 
+  /** As conv4x6wma, for a panel whose last vector is partial (through Tails). */
+  static void conv4x6wpa(float[] in, int inBase, int ps, int col, int rowW, int rowJump,
+      int[] kOff, int kTotal, float[] w, int wOff, float[] out, int ob, int ops, int lastLanes,
+      float lo, float hi) {
+    FloatVector a0_0 = FloatVector.fromArray(F, out, ob + 0 * L);
+    FloatVector a0_1 = FloatVector.fromArray(F, out, ob + 1 * L);
+    FloatVector a0_2 = FloatVector.fromArray(F, out, ob + 2 * L);
+    FloatVector a0_3 = Tails.load(out, ob + 3 * L, lastLanes);
+    FloatVector a1_0 = FloatVector.fromArray(F, out, ob + 1 * ops + 0 * L);
+    FloatVector a1_1 = FloatVector.fromArray(F, out, ob + 1 * ops + 1 * L);
+    FloatVector a1_2 = FloatVector.fromArray(F, out, ob + 1 * ops + 2 * L);
+    FloatVector a1_3 = Tails.load(out, ob + 1 * ops + 3 * L, lastLanes);
+    FloatVector a2_0 = FloatVector.fromArray(F, out, ob + 2 * ops + 0 * L);
+    FloatVector a2_1 = FloatVector.fromArray(F, out, ob + 2 * ops + 1 * L);
+    FloatVector a2_2 = FloatVector.fromArray(F, out, ob + 2 * ops + 2 * L);
+    FloatVector a2_3 = Tails.load(out, ob + 2 * ops + 3 * L, lastLanes);
+    FloatVector a3_0 = FloatVector.fromArray(F, out, ob + 3 * ops + 0 * L);
+    FloatVector a3_1 = FloatVector.fromArray(F, out, ob + 3 * ops + 1 * L);
+    FloatVector a3_2 = FloatVector.fromArray(F, out, ob + 3 * ops + 2 * L);
+    FloatVector a3_3 = Tails.load(out, ob + 3 * ops + 3 * L, lastLanes);
+    FloatVector a4_0 = FloatVector.fromArray(F, out, ob + 4 * ops + 0 * L);
+    FloatVector a4_1 = FloatVector.fromArray(F, out, ob + 4 * ops + 1 * L);
+    FloatVector a4_2 = FloatVector.fromArray(F, out, ob + 4 * ops + 2 * L);
+    FloatVector a4_3 = Tails.load(out, ob + 4 * ops + 3 * L, lastLanes);
+    FloatVector a5_0 = FloatVector.fromArray(F, out, ob + 5 * ops + 0 * L);
+    FloatVector a5_1 = FloatVector.fromArray(F, out, ob + 5 * ops + 1 * L);
+    FloatVector a5_2 = FloatVector.fromArray(F, out, ob + 5 * ops + 2 * L);
+    FloatVector a5_3 = Tails.load(out, ob + 5 * ops + 3 * L, lastLanes);
+    FloatVector lov = FloatVector.broadcast(F, lo);
+    FloatVector hiv = FloatVector.broadcast(F, hi);
+    int wp = wOff + 4 * L;
+    int cc = col;
+    int pr = 0;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p1 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p2 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p3 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p4 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p5 = pr;
+    for (int k = 0; k < kTotal; k++) {
+      FloatVector w0 = FloatVector.fromArray(F, w, wp + 0 * L);
+      FloatVector w1 = FloatVector.fromArray(F, w, wp + 1 * L);
+      FloatVector w2 = FloatVector.fromArray(F, w, wp + 2 * L);
+      FloatVector w3 = FloatVector.fromArray(F, w, wp + 3 * L);
+      int src = inBase + kOff[k];
+      FloatVector x0 = FloatVector.broadcast(F, in[src]);
+      a0_0 = w0.fma(x0, a0_0);
+      a0_1 = w1.fma(x0, a0_1);
+      a0_2 = w2.fma(x0, a0_2);
+      a0_3 = w3.fma(x0, a0_3);
+      FloatVector x1 = FloatVector.broadcast(F, in[src + p1]);
+      a1_0 = w0.fma(x1, a1_0);
+      a1_1 = w1.fma(x1, a1_1);
+      a1_2 = w2.fma(x1, a1_2);
+      a1_3 = w3.fma(x1, a1_3);
+      FloatVector x2 = FloatVector.broadcast(F, in[src + p2]);
+      a2_0 = w0.fma(x2, a2_0);
+      a2_1 = w1.fma(x2, a2_1);
+      a2_2 = w2.fma(x2, a2_2);
+      a2_3 = w3.fma(x2, a2_3);
+      FloatVector x3 = FloatVector.broadcast(F, in[src + p3]);
+      a3_0 = w0.fma(x3, a3_0);
+      a3_1 = w1.fma(x3, a3_1);
+      a3_2 = w2.fma(x3, a3_2);
+      a3_3 = w3.fma(x3, a3_3);
+      FloatVector x4 = FloatVector.broadcast(F, in[src + p4]);
+      a4_0 = w0.fma(x4, a4_0);
+      a4_1 = w1.fma(x4, a4_1);
+      a4_2 = w2.fma(x4, a4_2);
+      a4_3 = w3.fma(x4, a4_3);
+      FloatVector x5 = FloatVector.broadcast(F, in[src + p5]);
+      a5_0 = w0.fma(x5, a5_0);
+      a5_1 = w1.fma(x5, a5_1);
+      a5_2 = w2.fma(x5, a5_2);
+      a5_3 = w3.fma(x5, a5_3);
+      wp += 4 * L;
+    }
+    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+    lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L);
+    lov.max(a0_2).min(hiv).intoArray(out, ob + 2 * L);
+    Tails.store(lov.max(a0_3).min(hiv), out, ob + 3 * L, lastLanes);
+    lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
+    lov.max(a1_1).min(hiv).intoArray(out, ob + 1 * ops + 1 * L);
+    lov.max(a1_2).min(hiv).intoArray(out, ob + 1 * ops + 2 * L);
+    Tails.store(lov.max(a1_3).min(hiv), out, ob + 1 * ops + 3 * L, lastLanes);
+    lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
+    lov.max(a2_1).min(hiv).intoArray(out, ob + 2 * ops + 1 * L);
+    lov.max(a2_2).min(hiv).intoArray(out, ob + 2 * ops + 2 * L);
+    Tails.store(lov.max(a2_3).min(hiv), out, ob + 2 * ops + 3 * L, lastLanes);
+    lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
+    lov.max(a3_1).min(hiv).intoArray(out, ob + 3 * ops + 1 * L);
+    lov.max(a3_2).min(hiv).intoArray(out, ob + 3 * ops + 2 * L);
+    Tails.store(lov.max(a3_3).min(hiv), out, ob + 3 * ops + 3 * L, lastLanes);
+    lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
+    lov.max(a4_1).min(hiv).intoArray(out, ob + 4 * ops + 1 * L);
+    lov.max(a4_2).min(hiv).intoArray(out, ob + 4 * ops + 2 * L);
+    Tails.store(lov.max(a4_3).min(hiv), out, ob + 4 * ops + 3 * L, lastLanes);
+    lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
+    lov.max(a5_1).min(hiv).intoArray(out, ob + 5 * ops + 1 * L);
+    lov.max(a5_2).min(hiv).intoArray(out, ob + 5 * ops + 2 * L);
+    Tails.store(lov.max(a5_3).min(hiv), out, ob + 5 * ops + 3 * L, lastLanes);
+  }
+
   /** As conv4x1m, accumulating onto the stored outputs instead of the bias: one slice of a long reduction. */
   static void conv4x1ma(float[] in, int inBase, int ps, int[] kOff, int kTotal,
       float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
@@ -1488,16 +1716,53 @@ final class SimdConvKernels extends SimdConvSupport {
     lov.max(a0_3).min(hiv).intoArray(out, ob + 3 * L, m);
   }
 
+  /** As conv4x1ma, for a panel whose last vector is partial (through Tails). */
+  static void conv4x1pa(float[] in, int inBase, int ps, int[] kOff, int kTotal,
+      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
+    FloatVector a0_0 = FloatVector.fromArray(F, out, ob + 0 * L);
+    FloatVector a0_1 = FloatVector.fromArray(F, out, ob + 1 * L);
+    FloatVector a0_2 = FloatVector.fromArray(F, out, ob + 2 * L);
+    FloatVector a0_3 = Tails.load(out, ob + 3 * L, lastLanes);
+    FloatVector lov = FloatVector.broadcast(F, lo);
+    FloatVector hiv = FloatVector.broadcast(F, hi);
+    int wp = wOff + 4 * L;
+    for (int k = 0; k < kTotal; k++) {
+      FloatVector w0 = FloatVector.fromArray(F, w, wp + 0 * L);
+      FloatVector w1 = FloatVector.fromArray(F, w, wp + 1 * L);
+      FloatVector w2 = FloatVector.fromArray(F, w, wp + 2 * L);
+      FloatVector w3 = FloatVector.fromArray(F, w, wp + 3 * L);
+      int src = inBase + kOff[k];
+      FloatVector x0 = FloatVector.broadcast(F, in[src]);
+      a0_0 = w0.fma(x0, a0_0);
+      a0_1 = w1.fma(x0, a0_1);
+      a0_2 = w2.fma(x0, a0_2);
+      a0_3 = w3.fma(x0, a0_3);
+      wp += 4 * L;
+    }
+    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+    lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L);
+    lov.max(a0_2).min(hiv).intoArray(out, ob + 2 * L);
+    Tails.store(lov.max(a0_3).min(hiv), out, ob + 3 * L, lastLanes);
+  }
+
   private static void gemmTile(int nv, int rb, float[] in, int inBase, int ps, int kTotal,
       float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
     boolean full = lastLanes == L;
     switch (nv * 100 + rb) {
       case 406:
-        gemm4x6m(in, inBase, ps, null, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi);
+        if (full) {
+          gemm4x6m(in, inBase, ps, null, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi);
+        } else if (ops == 3 * L + lastLanes && 2 * ops >= 4 * L) {
+          gemm4x6pc(in, inBase, ps, null, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi);
+        } else {
+          gemm4x6p(in, inBase, ps, null, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi);
+        }
         return;
       case 208:
         if (full) {
           gemm2x8(in, inBase, ps, null, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi);
+        } else if (ops == 1 * L + lastLanes && 2 * ops >= 2 * L) {
+          gemm2x8mc(in, inBase, ps, null, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi);
         } else {
           gemm2x8m(in, inBase, ps, null, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi);
         }
@@ -1505,12 +1770,18 @@ final class SimdConvKernels extends SimdConvSupport {
       case 112:
         if (full) {
           gemm1x12(in, inBase, ps, null, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi);
+        } else if (ops == 0 * L + lastLanes && 2 * ops >= 1 * L) {
+          gemm1x12mc(in, inBase, ps, null, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi);
         } else {
           gemm1x12m(in, inBase, ps, null, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi);
         }
         return;
       case 401:
-        gemm4x1m(in, inBase, ps, null, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi);
+        if (full) {
+          gemm4x1m(in, inBase, ps, null, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi);
+        } else {
+          gemm4x1p(in, inBase, ps, null, kTotal, w, wOff, out, ob, ops, lastLanes, lo, hi);
+        }
         return;
       case 201:
         if (full) {
@@ -1892,23 +2163,22 @@ final class SimdConvKernels extends SimdConvSupport {
       a7_1 = w1.fma(x7, a7_1);
       wp += 2 * L;
     }
-    VectorMask<Float> m = Species.prefix(lastLanes);
     lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
-    lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L, m);
+    Tails.store(lov.max(a0_1).min(hiv), out, ob + 1 * L, lastLanes);
     lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
-    lov.max(a1_1).min(hiv).intoArray(out, ob + 1 * ops + 1 * L, m);
+    Tails.store(lov.max(a1_1).min(hiv), out, ob + 1 * ops + 1 * L, lastLanes);
     lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
-    lov.max(a2_1).min(hiv).intoArray(out, ob + 2 * ops + 1 * L, m);
+    Tails.store(lov.max(a2_1).min(hiv), out, ob + 2 * ops + 1 * L, lastLanes);
     lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
-    lov.max(a3_1).min(hiv).intoArray(out, ob + 3 * ops + 1 * L, m);
+    Tails.store(lov.max(a3_1).min(hiv), out, ob + 3 * ops + 1 * L, lastLanes);
     lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
-    lov.max(a4_1).min(hiv).intoArray(out, ob + 4 * ops + 1 * L, m);
+    Tails.store(lov.max(a4_1).min(hiv), out, ob + 4 * ops + 1 * L, lastLanes);
     lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
-    lov.max(a5_1).min(hiv).intoArray(out, ob + 5 * ops + 1 * L, m);
+    Tails.store(lov.max(a5_1).min(hiv), out, ob + 5 * ops + 1 * L, lastLanes);
     lov.max(a6_0).min(hiv).intoArray(out, ob + 6 * ops + 0 * L);
-    lov.max(a6_1).min(hiv).intoArray(out, ob + 6 * ops + 1 * L, m);
+    Tails.store(lov.max(a6_1).min(hiv), out, ob + 6 * ops + 1 * L, lastLanes);
     lov.max(a7_0).min(hiv).intoArray(out, ob + 7 * ops + 0 * L);
-    lov.max(a7_1).min(hiv).intoArray(out, ob + 7 * ops + 1 * L, m);
+    Tails.store(lov.max(a7_1).min(hiv), out, ob + 7 * ops + 1 * L, lastLanes);
   }
 
   /** As conv1x12m, reduction step k at input offset k (1x1 convs): C2 then hoists the range checks out of the loop. */
@@ -1970,19 +2240,18 @@ final class SimdConvKernels extends SimdConvSupport {
       a11_0 = w0.fma(x11, a11_0);
       wp += 1 * L;
     }
-    VectorMask<Float> m = Species.prefix(lastLanes);
-    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L, m);
-    lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L, m);
-    lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L, m);
-    lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L, m);
-    lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L, m);
-    lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L, m);
-    lov.max(a6_0).min(hiv).intoArray(out, ob + 6 * ops + 0 * L, m);
-    lov.max(a7_0).min(hiv).intoArray(out, ob + 7 * ops + 0 * L, m);
-    lov.max(a8_0).min(hiv).intoArray(out, ob + 8 * ops + 0 * L, m);
-    lov.max(a9_0).min(hiv).intoArray(out, ob + 9 * ops + 0 * L, m);
-    lov.max(a10_0).min(hiv).intoArray(out, ob + 10 * ops + 0 * L, m);
-    lov.max(a11_0).min(hiv).intoArray(out, ob + 11 * ops + 0 * L, m);
+    Tails.store(lov.max(a0_0).min(hiv), out, ob + 0 * L, lastLanes);
+    Tails.store(lov.max(a1_0).min(hiv), out, ob + 1 * ops + 0 * L, lastLanes);
+    Tails.store(lov.max(a2_0).min(hiv), out, ob + 2 * ops + 0 * L, lastLanes);
+    Tails.store(lov.max(a3_0).min(hiv), out, ob + 3 * ops + 0 * L, lastLanes);
+    Tails.store(lov.max(a4_0).min(hiv), out, ob + 4 * ops + 0 * L, lastLanes);
+    Tails.store(lov.max(a5_0).min(hiv), out, ob + 5 * ops + 0 * L, lastLanes);
+    Tails.store(lov.max(a6_0).min(hiv), out, ob + 6 * ops + 0 * L, lastLanes);
+    Tails.store(lov.max(a7_0).min(hiv), out, ob + 7 * ops + 0 * L, lastLanes);
+    Tails.store(lov.max(a8_0).min(hiv), out, ob + 8 * ops + 0 * L, lastLanes);
+    Tails.store(lov.max(a9_0).min(hiv), out, ob + 9 * ops + 0 * L, lastLanes);
+    Tails.store(lov.max(a10_0).min(hiv), out, ob + 10 * ops + 0 * L, lastLanes);
+    Tails.store(lov.max(a11_0).min(hiv), out, ob + 11 * ops + 0 * L, lastLanes);
   }
 
   /** As conv4x1m, reduction step k at input offset k (1x1 convs): C2 then hoists the range checks out of the loop. */
@@ -2038,9 +2307,8 @@ final class SimdConvKernels extends SimdConvSupport {
       a0_1 = w1.fma(x0, a0_1);
       wp += 2 * L;
     }
-    VectorMask<Float> m = Species.prefix(lastLanes);
     lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
-    lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L, m);
+    Tails.store(lov.max(a0_1).min(hiv), out, ob + 1 * L, lastLanes);
   }
 
   /** As conv1x1m, reduction step k at input offset k (1x1 convs): C2 then hoists the range checks out of the loop. */
@@ -2058,8 +2326,7 @@ final class SimdConvKernels extends SimdConvSupport {
       a0_0 = w0.fma(x0, a0_0);
       wp += 1 * L;
     }
-    VectorMask<Float> m = Species.prefix(lastLanes);
-    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L, m);
+    Tails.store(lov.max(a0_0).min(hiv), out, ob + 0 * L, lastLanes);
   }
 
   /** Depthwise, 8 pixels x one channel vector, flat loop over the tap window. */
@@ -2767,15 +3034,14 @@ final class SimdConvKernels extends SimdConvSupport {
       lov.max(a6).min(hiv).intoArray(out, ob + 6 * ops);
       lov.max(a7).min(hiv).intoArray(out, ob + 7 * ops);
     } else {
-      VectorMask<Float> m = Species.prefix(lastLanes);
-      lov.max(a0).min(hiv).intoArray(out, ob, m);
-      lov.max(a1).min(hiv).intoArray(out, ob + 1 * ops, m);
-      lov.max(a2).min(hiv).intoArray(out, ob + 2 * ops, m);
-      lov.max(a3).min(hiv).intoArray(out, ob + 3 * ops, m);
-      lov.max(a4).min(hiv).intoArray(out, ob + 4 * ops, m);
-      lov.max(a5).min(hiv).intoArray(out, ob + 5 * ops, m);
-      lov.max(a6).min(hiv).intoArray(out, ob + 6 * ops, m);
-      lov.max(a7).min(hiv).intoArray(out, ob + 7 * ops, m);
+      Tails.store(lov.max(a0).min(hiv), out, ob, lastLanes);
+      Tails.store(lov.max(a1).min(hiv), out, ob + 1 * ops, lastLanes);
+      Tails.store(lov.max(a2).min(hiv), out, ob + 2 * ops, lastLanes);
+      Tails.store(lov.max(a3).min(hiv), out, ob + 3 * ops, lastLanes);
+      Tails.store(lov.max(a4).min(hiv), out, ob + 4 * ops, lastLanes);
+      Tails.store(lov.max(a5).min(hiv), out, ob + 5 * ops, lastLanes);
+      Tails.store(lov.max(a6).min(hiv), out, ob + 6 * ops, lastLanes);
+      Tails.store(lov.max(a7).min(hiv), out, ob + 7 * ops, lastLanes);
     }
   }
 
@@ -2847,14 +3113,13 @@ final class SimdConvKernels extends SimdConvSupport {
       lov.max(a5).min(hiv).intoArray(out, ob + 5 * ops);
       lov.max(a6).min(hiv).intoArray(out, ob + 6 * ops);
     } else {
-      VectorMask<Float> m = Species.prefix(lastLanes);
-      lov.max(a0).min(hiv).intoArray(out, ob, m);
-      lov.max(a1).min(hiv).intoArray(out, ob + 1 * ops, m);
-      lov.max(a2).min(hiv).intoArray(out, ob + 2 * ops, m);
-      lov.max(a3).min(hiv).intoArray(out, ob + 3 * ops, m);
-      lov.max(a4).min(hiv).intoArray(out, ob + 4 * ops, m);
-      lov.max(a5).min(hiv).intoArray(out, ob + 5 * ops, m);
-      lov.max(a6).min(hiv).intoArray(out, ob + 6 * ops, m);
+      Tails.store(lov.max(a0).min(hiv), out, ob, lastLanes);
+      Tails.store(lov.max(a1).min(hiv), out, ob + 1 * ops, lastLanes);
+      Tails.store(lov.max(a2).min(hiv), out, ob + 2 * ops, lastLanes);
+      Tails.store(lov.max(a3).min(hiv), out, ob + 3 * ops, lastLanes);
+      Tails.store(lov.max(a4).min(hiv), out, ob + 4 * ops, lastLanes);
+      Tails.store(lov.max(a5).min(hiv), out, ob + 5 * ops, lastLanes);
+      Tails.store(lov.max(a6).min(hiv), out, ob + 6 * ops, lastLanes);
     }
   }
 
@@ -2947,15 +3212,14 @@ final class SimdConvKernels extends SimdConvSupport {
       lov.max(a6).min(hiv).intoArray(out, ob + 6 * ops);
       lov.max(a7).min(hiv).intoArray(out, ob + 7 * ops);
     } else {
-      VectorMask<Float> m = Species.prefix(lastLanes);
-      lov.max(a0).min(hiv).intoArray(out, ob, m);
-      lov.max(a1).min(hiv).intoArray(out, ob + 1 * ops, m);
-      lov.max(a2).min(hiv).intoArray(out, ob + 2 * ops, m);
-      lov.max(a3).min(hiv).intoArray(out, ob + 3 * ops, m);
-      lov.max(a4).min(hiv).intoArray(out, ob + 4 * ops, m);
-      lov.max(a5).min(hiv).intoArray(out, ob + 5 * ops, m);
-      lov.max(a6).min(hiv).intoArray(out, ob + 6 * ops, m);
-      lov.max(a7).min(hiv).intoArray(out, ob + 7 * ops, m);
+      Tails.store(lov.max(a0).min(hiv), out, ob, lastLanes);
+      Tails.store(lov.max(a1).min(hiv), out, ob + 1 * ops, lastLanes);
+      Tails.store(lov.max(a2).min(hiv), out, ob + 2 * ops, lastLanes);
+      Tails.store(lov.max(a3).min(hiv), out, ob + 3 * ops, lastLanes);
+      Tails.store(lov.max(a4).min(hiv), out, ob + 4 * ops, lastLanes);
+      Tails.store(lov.max(a5).min(hiv), out, ob + 5 * ops, lastLanes);
+      Tails.store(lov.max(a6).min(hiv), out, ob + 6 * ops, lastLanes);
+      Tails.store(lov.max(a7).min(hiv), out, ob + 7 * ops, lastLanes);
     }
   }
 
@@ -3039,14 +3303,13 @@ final class SimdConvKernels extends SimdConvSupport {
       lov.max(a5).min(hiv).intoArray(out, ob + 5 * ops);
       lov.max(a6).min(hiv).intoArray(out, ob + 6 * ops);
     } else {
-      VectorMask<Float> m = Species.prefix(lastLanes);
-      lov.max(a0).min(hiv).intoArray(out, ob, m);
-      lov.max(a1).min(hiv).intoArray(out, ob + 1 * ops, m);
-      lov.max(a2).min(hiv).intoArray(out, ob + 2 * ops, m);
-      lov.max(a3).min(hiv).intoArray(out, ob + 3 * ops, m);
-      lov.max(a4).min(hiv).intoArray(out, ob + 4 * ops, m);
-      lov.max(a5).min(hiv).intoArray(out, ob + 5 * ops, m);
-      lov.max(a6).min(hiv).intoArray(out, ob + 6 * ops, m);
+      Tails.store(lov.max(a0).min(hiv), out, ob, lastLanes);
+      Tails.store(lov.max(a1).min(hiv), out, ob + 1 * ops, lastLanes);
+      Tails.store(lov.max(a2).min(hiv), out, ob + 2 * ops, lastLanes);
+      Tails.store(lov.max(a3).min(hiv), out, ob + 3 * ops, lastLanes);
+      Tails.store(lov.max(a4).min(hiv), out, ob + 4 * ops, lastLanes);
+      Tails.store(lov.max(a5).min(hiv), out, ob + 5 * ops, lastLanes);
+      Tails.store(lov.max(a6).min(hiv), out, ob + 6 * ops, lastLanes);
     }
   }
 
@@ -3076,8 +3339,665 @@ final class SimdConvKernels extends SimdConvSupport {
     if (lastLanes == L) {
       lov.max(a0).min(hiv).intoArray(out, ob);
     } else {
-      VectorMask<Float> m = Species.prefix(lastLanes);
-      lov.max(a0).min(hiv).intoArray(out, ob, m);
+      Tails.store(lov.max(a0).min(hiv), out, ob, lastLanes);
     }
+  }
+
+  /** As conv4x6m, for a panel whose last vector is partial (through Tails). */
+  static void conv4x6p(float[] in, int inBase, int ps, int[] kOff, int kTotal,
+      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
+    FloatVector b0 = FloatVector.fromArray(F, w, wOff + 0 * L);
+    FloatVector b1 = FloatVector.fromArray(F, w, wOff + 1 * L);
+    FloatVector b2 = FloatVector.fromArray(F, w, wOff + 2 * L);
+    FloatVector b3 = FloatVector.fromArray(F, w, wOff + 3 * L);
+    FloatVector a0_0 = b0;
+    FloatVector a0_1 = b1;
+    FloatVector a0_2 = b2;
+    FloatVector a0_3 = b3;
+    FloatVector a1_0 = b0;
+    FloatVector a1_1 = b1;
+    FloatVector a1_2 = b2;
+    FloatVector a1_3 = b3;
+    FloatVector a2_0 = b0;
+    FloatVector a2_1 = b1;
+    FloatVector a2_2 = b2;
+    FloatVector a2_3 = b3;
+    FloatVector a3_0 = b0;
+    FloatVector a3_1 = b1;
+    FloatVector a3_2 = b2;
+    FloatVector a3_3 = b3;
+    FloatVector a4_0 = b0;
+    FloatVector a4_1 = b1;
+    FloatVector a4_2 = b2;
+    FloatVector a4_3 = b3;
+    FloatVector a5_0 = b0;
+    FloatVector a5_1 = b1;
+    FloatVector a5_2 = b2;
+    FloatVector a5_3 = b3;
+    FloatVector lov = FloatVector.broadcast(F, lo);
+    FloatVector hiv = FloatVector.broadcast(F, hi);
+    int wp = wOff + 4 * L;
+    final int p1 = 1 * ps;
+    final int p2 = 2 * ps;
+    final int p3 = 3 * ps;
+    final int p4 = 4 * ps;
+    final int p5 = 5 * ps;
+    for (int k = 0; k < kTotal; k++) {
+      FloatVector w0 = FloatVector.fromArray(F, w, wp + 0 * L);
+      FloatVector w1 = FloatVector.fromArray(F, w, wp + 1 * L);
+      FloatVector w2 = FloatVector.fromArray(F, w, wp + 2 * L);
+      FloatVector w3 = FloatVector.fromArray(F, w, wp + 3 * L);
+      int src = inBase + kOff[k];
+      FloatVector x0 = FloatVector.broadcast(F, in[src]);
+      a0_0 = w0.fma(x0, a0_0);
+      a0_1 = w1.fma(x0, a0_1);
+      a0_2 = w2.fma(x0, a0_2);
+      a0_3 = w3.fma(x0, a0_3);
+      FloatVector x1 = FloatVector.broadcast(F, in[src + p1]);
+      a1_0 = w0.fma(x1, a1_0);
+      a1_1 = w1.fma(x1, a1_1);
+      a1_2 = w2.fma(x1, a1_2);
+      a1_3 = w3.fma(x1, a1_3);
+      FloatVector x2 = FloatVector.broadcast(F, in[src + p2]);
+      a2_0 = w0.fma(x2, a2_0);
+      a2_1 = w1.fma(x2, a2_1);
+      a2_2 = w2.fma(x2, a2_2);
+      a2_3 = w3.fma(x2, a2_3);
+      FloatVector x3 = FloatVector.broadcast(F, in[src + p3]);
+      a3_0 = w0.fma(x3, a3_0);
+      a3_1 = w1.fma(x3, a3_1);
+      a3_2 = w2.fma(x3, a3_2);
+      a3_3 = w3.fma(x3, a3_3);
+      FloatVector x4 = FloatVector.broadcast(F, in[src + p4]);
+      a4_0 = w0.fma(x4, a4_0);
+      a4_1 = w1.fma(x4, a4_1);
+      a4_2 = w2.fma(x4, a4_2);
+      a4_3 = w3.fma(x4, a4_3);
+      FloatVector x5 = FloatVector.broadcast(F, in[src + p5]);
+      a5_0 = w0.fma(x5, a5_0);
+      a5_1 = w1.fma(x5, a5_1);
+      a5_2 = w2.fma(x5, a5_2);
+      a5_3 = w3.fma(x5, a5_3);
+      wp += 4 * L;
+    }
+    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+    lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L);
+    lov.max(a0_2).min(hiv).intoArray(out, ob + 2 * L);
+    Tails.store(lov.max(a0_3).min(hiv), out, ob + 3 * L, lastLanes);
+    lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
+    lov.max(a1_1).min(hiv).intoArray(out, ob + 1 * ops + 1 * L);
+    lov.max(a1_2).min(hiv).intoArray(out, ob + 1 * ops + 2 * L);
+    Tails.store(lov.max(a1_3).min(hiv), out, ob + 1 * ops + 3 * L, lastLanes);
+    lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
+    lov.max(a2_1).min(hiv).intoArray(out, ob + 2 * ops + 1 * L);
+    lov.max(a2_2).min(hiv).intoArray(out, ob + 2 * ops + 2 * L);
+    Tails.store(lov.max(a2_3).min(hiv), out, ob + 2 * ops + 3 * L, lastLanes);
+    lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
+    lov.max(a3_1).min(hiv).intoArray(out, ob + 3 * ops + 1 * L);
+    lov.max(a3_2).min(hiv).intoArray(out, ob + 3 * ops + 2 * L);
+    Tails.store(lov.max(a3_3).min(hiv), out, ob + 3 * ops + 3 * L, lastLanes);
+    lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
+    lov.max(a4_1).min(hiv).intoArray(out, ob + 4 * ops + 1 * L);
+    lov.max(a4_2).min(hiv).intoArray(out, ob + 4 * ops + 2 * L);
+    Tails.store(lov.max(a4_3).min(hiv), out, ob + 4 * ops + 3 * L, lastLanes);
+    lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
+    lov.max(a5_1).min(hiv).intoArray(out, ob + 5 * ops + 1 * L);
+    lov.max(a5_2).min(hiv).intoArray(out, ob + 5 * ops + 2 * L);
+    Tails.store(lov.max(a5_3).min(hiv), out, ob + 5 * ops + 3 * L, lastLanes);
+  }
+
+  /** As conv4x1m, for a panel whose last vector is partial (through Tails). */
+  static void conv4x1p(float[] in, int inBase, int ps, int[] kOff, int kTotal,
+      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
+    FloatVector b0 = FloatVector.fromArray(F, w, wOff + 0 * L);
+    FloatVector b1 = FloatVector.fromArray(F, w, wOff + 1 * L);
+    FloatVector b2 = FloatVector.fromArray(F, w, wOff + 2 * L);
+    FloatVector b3 = FloatVector.fromArray(F, w, wOff + 3 * L);
+    FloatVector a0_0 = b0;
+    FloatVector a0_1 = b1;
+    FloatVector a0_2 = b2;
+    FloatVector a0_3 = b3;
+    FloatVector lov = FloatVector.broadcast(F, lo);
+    FloatVector hiv = FloatVector.broadcast(F, hi);
+    int wp = wOff + 4 * L;
+    for (int k = 0; k < kTotal; k++) {
+      FloatVector w0 = FloatVector.fromArray(F, w, wp + 0 * L);
+      FloatVector w1 = FloatVector.fromArray(F, w, wp + 1 * L);
+      FloatVector w2 = FloatVector.fromArray(F, w, wp + 2 * L);
+      FloatVector w3 = FloatVector.fromArray(F, w, wp + 3 * L);
+      int src = inBase + kOff[k];
+      FloatVector x0 = FloatVector.broadcast(F, in[src]);
+      a0_0 = w0.fma(x0, a0_0);
+      a0_1 = w1.fma(x0, a0_1);
+      a0_2 = w2.fma(x0, a0_2);
+      a0_3 = w3.fma(x0, a0_3);
+      wp += 4 * L;
+    }
+    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+    lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L);
+    lov.max(a0_2).min(hiv).intoArray(out, ob + 2 * L);
+    Tails.store(lov.max(a0_3).min(hiv), out, ob + 3 * L, lastLanes);
+  }
+
+  /** As conv4x6wm, for a panel whose last vector is partial (through Tails). */
+  static void conv4x6wp(float[] in, int inBase, int ps, int col, int rowW, int rowJump,
+      int[] kOff, int kTotal, float[] w, int wOff, float[] out, int ob, int ops, int lastLanes,
+      float lo, float hi) {
+    FloatVector b0 = FloatVector.fromArray(F, w, wOff + 0 * L);
+    FloatVector b1 = FloatVector.fromArray(F, w, wOff + 1 * L);
+    FloatVector b2 = FloatVector.fromArray(F, w, wOff + 2 * L);
+    FloatVector b3 = FloatVector.fromArray(F, w, wOff + 3 * L);
+    FloatVector a0_0 = b0;
+    FloatVector a0_1 = b1;
+    FloatVector a0_2 = b2;
+    FloatVector a0_3 = b3;
+    FloatVector a1_0 = b0;
+    FloatVector a1_1 = b1;
+    FloatVector a1_2 = b2;
+    FloatVector a1_3 = b3;
+    FloatVector a2_0 = b0;
+    FloatVector a2_1 = b1;
+    FloatVector a2_2 = b2;
+    FloatVector a2_3 = b3;
+    FloatVector a3_0 = b0;
+    FloatVector a3_1 = b1;
+    FloatVector a3_2 = b2;
+    FloatVector a3_3 = b3;
+    FloatVector a4_0 = b0;
+    FloatVector a4_1 = b1;
+    FloatVector a4_2 = b2;
+    FloatVector a4_3 = b3;
+    FloatVector a5_0 = b0;
+    FloatVector a5_1 = b1;
+    FloatVector a5_2 = b2;
+    FloatVector a5_3 = b3;
+    FloatVector lov = FloatVector.broadcast(F, lo);
+    FloatVector hiv = FloatVector.broadcast(F, hi);
+    int wp = wOff + 4 * L;
+    int cc = col;
+    int pr = 0;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p1 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p2 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p3 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p4 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p5 = pr;
+    for (int k = 0; k < kTotal; k++) {
+      FloatVector w0 = FloatVector.fromArray(F, w, wp + 0 * L);
+      FloatVector w1 = FloatVector.fromArray(F, w, wp + 1 * L);
+      FloatVector w2 = FloatVector.fromArray(F, w, wp + 2 * L);
+      FloatVector w3 = FloatVector.fromArray(F, w, wp + 3 * L);
+      int src = inBase + kOff[k];
+      FloatVector x0 = FloatVector.broadcast(F, in[src]);
+      a0_0 = w0.fma(x0, a0_0);
+      a0_1 = w1.fma(x0, a0_1);
+      a0_2 = w2.fma(x0, a0_2);
+      a0_3 = w3.fma(x0, a0_3);
+      FloatVector x1 = FloatVector.broadcast(F, in[src + p1]);
+      a1_0 = w0.fma(x1, a1_0);
+      a1_1 = w1.fma(x1, a1_1);
+      a1_2 = w2.fma(x1, a1_2);
+      a1_3 = w3.fma(x1, a1_3);
+      FloatVector x2 = FloatVector.broadcast(F, in[src + p2]);
+      a2_0 = w0.fma(x2, a2_0);
+      a2_1 = w1.fma(x2, a2_1);
+      a2_2 = w2.fma(x2, a2_2);
+      a2_3 = w3.fma(x2, a2_3);
+      FloatVector x3 = FloatVector.broadcast(F, in[src + p3]);
+      a3_0 = w0.fma(x3, a3_0);
+      a3_1 = w1.fma(x3, a3_1);
+      a3_2 = w2.fma(x3, a3_2);
+      a3_3 = w3.fma(x3, a3_3);
+      FloatVector x4 = FloatVector.broadcast(F, in[src + p4]);
+      a4_0 = w0.fma(x4, a4_0);
+      a4_1 = w1.fma(x4, a4_1);
+      a4_2 = w2.fma(x4, a4_2);
+      a4_3 = w3.fma(x4, a4_3);
+      FloatVector x5 = FloatVector.broadcast(F, in[src + p5]);
+      a5_0 = w0.fma(x5, a5_0);
+      a5_1 = w1.fma(x5, a5_1);
+      a5_2 = w2.fma(x5, a5_2);
+      a5_3 = w3.fma(x5, a5_3);
+      wp += 4 * L;
+    }
+    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+    lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L);
+    lov.max(a0_2).min(hiv).intoArray(out, ob + 2 * L);
+    Tails.store(lov.max(a0_3).min(hiv), out, ob + 3 * L, lastLanes);
+    lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
+    lov.max(a1_1).min(hiv).intoArray(out, ob + 1 * ops + 1 * L);
+    lov.max(a1_2).min(hiv).intoArray(out, ob + 1 * ops + 2 * L);
+    Tails.store(lov.max(a1_3).min(hiv), out, ob + 1 * ops + 3 * L, lastLanes);
+    lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
+    lov.max(a2_1).min(hiv).intoArray(out, ob + 2 * ops + 1 * L);
+    lov.max(a2_2).min(hiv).intoArray(out, ob + 2 * ops + 2 * L);
+    Tails.store(lov.max(a2_3).min(hiv), out, ob + 2 * ops + 3 * L, lastLanes);
+    lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
+    lov.max(a3_1).min(hiv).intoArray(out, ob + 3 * ops + 1 * L);
+    lov.max(a3_2).min(hiv).intoArray(out, ob + 3 * ops + 2 * L);
+    Tails.store(lov.max(a3_3).min(hiv), out, ob + 3 * ops + 3 * L, lastLanes);
+    lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
+    lov.max(a4_1).min(hiv).intoArray(out, ob + 4 * ops + 1 * L);
+    lov.max(a4_2).min(hiv).intoArray(out, ob + 4 * ops + 2 * L);
+    Tails.store(lov.max(a4_3).min(hiv), out, ob + 4 * ops + 3 * L, lastLanes);
+    lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
+    lov.max(a5_1).min(hiv).intoArray(out, ob + 5 * ops + 1 * L);
+    lov.max(a5_2).min(hiv).intoArray(out, ob + 5 * ops + 2 * L);
+    Tails.store(lov.max(a5_3).min(hiv), out, ob + 5 * ops + 3 * L, lastLanes);
+  }
+
+  /** As gemm4x6m, for a panel whose last vector is partial (through Tails). */
+  static void gemm4x6p(float[] in, int inBase, int ps, int[] kOff, int kTotal,
+      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
+    FloatVector b0 = FloatVector.fromArray(F, w, wOff + 0 * L);
+    FloatVector b1 = FloatVector.fromArray(F, w, wOff + 1 * L);
+    FloatVector b2 = FloatVector.fromArray(F, w, wOff + 2 * L);
+    FloatVector b3 = FloatVector.fromArray(F, w, wOff + 3 * L);
+    FloatVector a0_0 = b0;
+    FloatVector a0_1 = b1;
+    FloatVector a0_2 = b2;
+    FloatVector a0_3 = b3;
+    FloatVector a1_0 = b0;
+    FloatVector a1_1 = b1;
+    FloatVector a1_2 = b2;
+    FloatVector a1_3 = b3;
+    FloatVector a2_0 = b0;
+    FloatVector a2_1 = b1;
+    FloatVector a2_2 = b2;
+    FloatVector a2_3 = b3;
+    FloatVector a3_0 = b0;
+    FloatVector a3_1 = b1;
+    FloatVector a3_2 = b2;
+    FloatVector a3_3 = b3;
+    FloatVector a4_0 = b0;
+    FloatVector a4_1 = b1;
+    FloatVector a4_2 = b2;
+    FloatVector a4_3 = b3;
+    FloatVector a5_0 = b0;
+    FloatVector a5_1 = b1;
+    FloatVector a5_2 = b2;
+    FloatVector a5_3 = b3;
+    FloatVector lov = FloatVector.broadcast(F, lo);
+    FloatVector hiv = FloatVector.broadcast(F, hi);
+    int wp = wOff + 4 * L;
+    final int p1 = 1 * ps;
+    final int p2 = 2 * ps;
+    final int p3 = 3 * ps;
+    final int p4 = 4 * ps;
+    final int p5 = 5 * ps;
+    for (int k = 0; k < kTotal; k++) {
+      FloatVector w0 = FloatVector.fromArray(F, w, wp + 0 * L);
+      FloatVector w1 = FloatVector.fromArray(F, w, wp + 1 * L);
+      FloatVector w2 = FloatVector.fromArray(F, w, wp + 2 * L);
+      FloatVector w3 = FloatVector.fromArray(F, w, wp + 3 * L);
+      int src = inBase + k;
+      FloatVector x0 = FloatVector.broadcast(F, in[src]);
+      a0_0 = w0.fma(x0, a0_0);
+      a0_1 = w1.fma(x0, a0_1);
+      a0_2 = w2.fma(x0, a0_2);
+      a0_3 = w3.fma(x0, a0_3);
+      FloatVector x1 = FloatVector.broadcast(F, in[src + p1]);
+      a1_0 = w0.fma(x1, a1_0);
+      a1_1 = w1.fma(x1, a1_1);
+      a1_2 = w2.fma(x1, a1_2);
+      a1_3 = w3.fma(x1, a1_3);
+      FloatVector x2 = FloatVector.broadcast(F, in[src + p2]);
+      a2_0 = w0.fma(x2, a2_0);
+      a2_1 = w1.fma(x2, a2_1);
+      a2_2 = w2.fma(x2, a2_2);
+      a2_3 = w3.fma(x2, a2_3);
+      FloatVector x3 = FloatVector.broadcast(F, in[src + p3]);
+      a3_0 = w0.fma(x3, a3_0);
+      a3_1 = w1.fma(x3, a3_1);
+      a3_2 = w2.fma(x3, a3_2);
+      a3_3 = w3.fma(x3, a3_3);
+      FloatVector x4 = FloatVector.broadcast(F, in[src + p4]);
+      a4_0 = w0.fma(x4, a4_0);
+      a4_1 = w1.fma(x4, a4_1);
+      a4_2 = w2.fma(x4, a4_2);
+      a4_3 = w3.fma(x4, a4_3);
+      FloatVector x5 = FloatVector.broadcast(F, in[src + p5]);
+      a5_0 = w0.fma(x5, a5_0);
+      a5_1 = w1.fma(x5, a5_1);
+      a5_2 = w2.fma(x5, a5_2);
+      a5_3 = w3.fma(x5, a5_3);
+      wp += 4 * L;
+    }
+    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+    lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L);
+    lov.max(a0_2).min(hiv).intoArray(out, ob + 2 * L);
+    Tails.store(lov.max(a0_3).min(hiv), out, ob + 3 * L, lastLanes);
+    lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
+    lov.max(a1_1).min(hiv).intoArray(out, ob + 1 * ops + 1 * L);
+    lov.max(a1_2).min(hiv).intoArray(out, ob + 1 * ops + 2 * L);
+    Tails.store(lov.max(a1_3).min(hiv), out, ob + 1 * ops + 3 * L, lastLanes);
+    lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
+    lov.max(a2_1).min(hiv).intoArray(out, ob + 2 * ops + 1 * L);
+    lov.max(a2_2).min(hiv).intoArray(out, ob + 2 * ops + 2 * L);
+    Tails.store(lov.max(a2_3).min(hiv), out, ob + 2 * ops + 3 * L, lastLanes);
+    lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
+    lov.max(a3_1).min(hiv).intoArray(out, ob + 3 * ops + 1 * L);
+    lov.max(a3_2).min(hiv).intoArray(out, ob + 3 * ops + 2 * L);
+    Tails.store(lov.max(a3_3).min(hiv), out, ob + 3 * ops + 3 * L, lastLanes);
+    lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
+    lov.max(a4_1).min(hiv).intoArray(out, ob + 4 * ops + 1 * L);
+    lov.max(a4_2).min(hiv).intoArray(out, ob + 4 * ops + 2 * L);
+    Tails.store(lov.max(a4_3).min(hiv), out, ob + 4 * ops + 3 * L, lastLanes);
+    lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
+    lov.max(a5_1).min(hiv).intoArray(out, ob + 5 * ops + 1 * L);
+    lov.max(a5_2).min(hiv).intoArray(out, ob + 5 * ops + 2 * L);
+    Tails.store(lov.max(a5_3).min(hiv), out, ob + 5 * ops + 3 * L, lastLanes);
+  }
+
+  /** As gemm4x1m, for a panel whose last vector is partial (through Tails). */
+  static void gemm4x1p(float[] in, int inBase, int ps, int[] kOff, int kTotal,
+      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
+    FloatVector b0 = FloatVector.fromArray(F, w, wOff + 0 * L);
+    FloatVector b1 = FloatVector.fromArray(F, w, wOff + 1 * L);
+    FloatVector b2 = FloatVector.fromArray(F, w, wOff + 2 * L);
+    FloatVector b3 = FloatVector.fromArray(F, w, wOff + 3 * L);
+    FloatVector a0_0 = b0;
+    FloatVector a0_1 = b1;
+    FloatVector a0_2 = b2;
+    FloatVector a0_3 = b3;
+    FloatVector lov = FloatVector.broadcast(F, lo);
+    FloatVector hiv = FloatVector.broadcast(F, hi);
+    int wp = wOff + 4 * L;
+    for (int k = 0; k < kTotal; k++) {
+      FloatVector w0 = FloatVector.fromArray(F, w, wp + 0 * L);
+      FloatVector w1 = FloatVector.fromArray(F, w, wp + 1 * L);
+      FloatVector w2 = FloatVector.fromArray(F, w, wp + 2 * L);
+      FloatVector w3 = FloatVector.fromArray(F, w, wp + 3 * L);
+      int src = inBase + k;
+      FloatVector x0 = FloatVector.broadcast(F, in[src]);
+      a0_0 = w0.fma(x0, a0_0);
+      a0_1 = w1.fma(x0, a0_1);
+      a0_2 = w2.fma(x0, a0_2);
+      a0_3 = w3.fma(x0, a0_3);
+      wp += 4 * L;
+    }
+    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+    lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L);
+    lov.max(a0_2).min(hiv).intoArray(out, ob + 2 * L);
+    Tails.store(lov.max(a0_3).min(hiv), out, ob + 3 * L, lastLanes);
+  }
+
+  /** As gemm4x6m, for a tile whose rows are contiguous (one block holds every channel): a row's partial vector is stored whole, its extra lanes overwritten by the next row's store, so only the last row pays for a masked store (which boxes on JDK 17). */
+  static void gemm4x6pc(float[] in, int inBase, int ps, int[] kOff, int kTotal,
+      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
+    FloatVector b0 = FloatVector.fromArray(F, w, wOff + 0 * L);
+    FloatVector b1 = FloatVector.fromArray(F, w, wOff + 1 * L);
+    FloatVector b2 = FloatVector.fromArray(F, w, wOff + 2 * L);
+    FloatVector b3 = FloatVector.fromArray(F, w, wOff + 3 * L);
+    FloatVector a0_0 = b0;
+    FloatVector a0_1 = b1;
+    FloatVector a0_2 = b2;
+    FloatVector a0_3 = b3;
+    FloatVector a1_0 = b0;
+    FloatVector a1_1 = b1;
+    FloatVector a1_2 = b2;
+    FloatVector a1_3 = b3;
+    FloatVector a2_0 = b0;
+    FloatVector a2_1 = b1;
+    FloatVector a2_2 = b2;
+    FloatVector a2_3 = b3;
+    FloatVector a3_0 = b0;
+    FloatVector a3_1 = b1;
+    FloatVector a3_2 = b2;
+    FloatVector a3_3 = b3;
+    FloatVector a4_0 = b0;
+    FloatVector a4_1 = b1;
+    FloatVector a4_2 = b2;
+    FloatVector a4_3 = b3;
+    FloatVector a5_0 = b0;
+    FloatVector a5_1 = b1;
+    FloatVector a5_2 = b2;
+    FloatVector a5_3 = b3;
+    FloatVector lov = FloatVector.broadcast(F, lo);
+    FloatVector hiv = FloatVector.broadcast(F, hi);
+    int wp = wOff + 4 * L;
+    final int p1 = 1 * ps;
+    final int p2 = 2 * ps;
+    final int p3 = 3 * ps;
+    final int p4 = 4 * ps;
+    final int p5 = 5 * ps;
+    for (int k = 0; k < kTotal; k++) {
+      FloatVector w0 = FloatVector.fromArray(F, w, wp + 0 * L);
+      FloatVector w1 = FloatVector.fromArray(F, w, wp + 1 * L);
+      FloatVector w2 = FloatVector.fromArray(F, w, wp + 2 * L);
+      FloatVector w3 = FloatVector.fromArray(F, w, wp + 3 * L);
+      int src = inBase + k;
+      FloatVector x0 = FloatVector.broadcast(F, in[src]);
+      a0_0 = w0.fma(x0, a0_0);
+      a0_1 = w1.fma(x0, a0_1);
+      a0_2 = w2.fma(x0, a0_2);
+      a0_3 = w3.fma(x0, a0_3);
+      FloatVector x1 = FloatVector.broadcast(F, in[src + p1]);
+      a1_0 = w0.fma(x1, a1_0);
+      a1_1 = w1.fma(x1, a1_1);
+      a1_2 = w2.fma(x1, a1_2);
+      a1_3 = w3.fma(x1, a1_3);
+      FloatVector x2 = FloatVector.broadcast(F, in[src + p2]);
+      a2_0 = w0.fma(x2, a2_0);
+      a2_1 = w1.fma(x2, a2_1);
+      a2_2 = w2.fma(x2, a2_2);
+      a2_3 = w3.fma(x2, a2_3);
+      FloatVector x3 = FloatVector.broadcast(F, in[src + p3]);
+      a3_0 = w0.fma(x3, a3_0);
+      a3_1 = w1.fma(x3, a3_1);
+      a3_2 = w2.fma(x3, a3_2);
+      a3_3 = w3.fma(x3, a3_3);
+      FloatVector x4 = FloatVector.broadcast(F, in[src + p4]);
+      a4_0 = w0.fma(x4, a4_0);
+      a4_1 = w1.fma(x4, a4_1);
+      a4_2 = w2.fma(x4, a4_2);
+      a4_3 = w3.fma(x4, a4_3);
+      FloatVector x5 = FloatVector.broadcast(F, in[src + p5]);
+      a5_0 = w0.fma(x5, a5_0);
+      a5_1 = w1.fma(x5, a5_1);
+      a5_2 = w2.fma(x5, a5_2);
+      a5_3 = w3.fma(x5, a5_3);
+      wp += 4 * L;
+    }
+    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+    lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L);
+    lov.max(a0_2).min(hiv).intoArray(out, ob + 2 * L);
+    lov.max(a0_3).min(hiv).intoArray(out, ob + 3 * L);
+    lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
+    lov.max(a1_1).min(hiv).intoArray(out, ob + 1 * ops + 1 * L);
+    lov.max(a1_2).min(hiv).intoArray(out, ob + 1 * ops + 2 * L);
+    lov.max(a1_3).min(hiv).intoArray(out, ob + 1 * ops + 3 * L);
+    lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
+    lov.max(a2_1).min(hiv).intoArray(out, ob + 2 * ops + 1 * L);
+    lov.max(a2_2).min(hiv).intoArray(out, ob + 2 * ops + 2 * L);
+    lov.max(a2_3).min(hiv).intoArray(out, ob + 2 * ops + 3 * L);
+    lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
+    lov.max(a3_1).min(hiv).intoArray(out, ob + 3 * ops + 1 * L);
+    lov.max(a3_2).min(hiv).intoArray(out, ob + 3 * ops + 2 * L);
+    lov.max(a3_3).min(hiv).intoArray(out, ob + 3 * ops + 3 * L);
+    lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
+    lov.max(a4_1).min(hiv).intoArray(out, ob + 4 * ops + 1 * L);
+    lov.max(a4_2).min(hiv).intoArray(out, ob + 4 * ops + 2 * L);
+    lov.max(a4_3).min(hiv).intoArray(out, ob + 4 * ops + 3 * L);
+    lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
+    lov.max(a5_1).min(hiv).intoArray(out, ob + 5 * ops + 1 * L);
+    lov.max(a5_2).min(hiv).intoArray(out, ob + 5 * ops + 2 * L);
+    Tails.store(lov.max(a5_3).min(hiv), out, ob + 5 * ops + 3 * L, lastLanes);
+  }
+
+  /** As gemm2x8m, for a tile whose rows are contiguous (one block holds every channel): a row's partial vector is stored whole, its extra lanes overwritten by the next row's store, so only the last row pays for a masked store (which boxes on JDK 17). */
+  static void gemm2x8mc(float[] in, int inBase, int ps, int[] kOff, int kTotal,
+      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
+    FloatVector b0 = FloatVector.fromArray(F, w, wOff + 0 * L);
+    FloatVector b1 = FloatVector.fromArray(F, w, wOff + 1 * L);
+    FloatVector a0_0 = b0;
+    FloatVector a0_1 = b1;
+    FloatVector a1_0 = b0;
+    FloatVector a1_1 = b1;
+    FloatVector a2_0 = b0;
+    FloatVector a2_1 = b1;
+    FloatVector a3_0 = b0;
+    FloatVector a3_1 = b1;
+    FloatVector a4_0 = b0;
+    FloatVector a4_1 = b1;
+    FloatVector a5_0 = b0;
+    FloatVector a5_1 = b1;
+    FloatVector a6_0 = b0;
+    FloatVector a6_1 = b1;
+    FloatVector a7_0 = b0;
+    FloatVector a7_1 = b1;
+    FloatVector lov = FloatVector.broadcast(F, lo);
+    FloatVector hiv = FloatVector.broadcast(F, hi);
+    int wp = wOff + 2 * L;
+    final int p1 = 1 * ps;
+    final int p2 = 2 * ps;
+    final int p3 = 3 * ps;
+    final int p4 = 4 * ps;
+    final int p5 = 5 * ps;
+    final int p6 = 6 * ps;
+    final int p7 = 7 * ps;
+    for (int k = 0; k < kTotal; k++) {
+      FloatVector w0 = FloatVector.fromArray(F, w, wp + 0 * L);
+      FloatVector w1 = FloatVector.fromArray(F, w, wp + 1 * L);
+      int src = inBase + k;
+      FloatVector x0 = FloatVector.broadcast(F, in[src]);
+      a0_0 = w0.fma(x0, a0_0);
+      a0_1 = w1.fma(x0, a0_1);
+      FloatVector x1 = FloatVector.broadcast(F, in[src + p1]);
+      a1_0 = w0.fma(x1, a1_0);
+      a1_1 = w1.fma(x1, a1_1);
+      FloatVector x2 = FloatVector.broadcast(F, in[src + p2]);
+      a2_0 = w0.fma(x2, a2_0);
+      a2_1 = w1.fma(x2, a2_1);
+      FloatVector x3 = FloatVector.broadcast(F, in[src + p3]);
+      a3_0 = w0.fma(x3, a3_0);
+      a3_1 = w1.fma(x3, a3_1);
+      FloatVector x4 = FloatVector.broadcast(F, in[src + p4]);
+      a4_0 = w0.fma(x4, a4_0);
+      a4_1 = w1.fma(x4, a4_1);
+      FloatVector x5 = FloatVector.broadcast(F, in[src + p5]);
+      a5_0 = w0.fma(x5, a5_0);
+      a5_1 = w1.fma(x5, a5_1);
+      FloatVector x6 = FloatVector.broadcast(F, in[src + p6]);
+      a6_0 = w0.fma(x6, a6_0);
+      a6_1 = w1.fma(x6, a6_1);
+      FloatVector x7 = FloatVector.broadcast(F, in[src + p7]);
+      a7_0 = w0.fma(x7, a7_0);
+      a7_1 = w1.fma(x7, a7_1);
+      wp += 2 * L;
+    }
+    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+    lov.max(a0_1).min(hiv).intoArray(out, ob + 1 * L);
+    lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
+    lov.max(a1_1).min(hiv).intoArray(out, ob + 1 * ops + 1 * L);
+    lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
+    lov.max(a2_1).min(hiv).intoArray(out, ob + 2 * ops + 1 * L);
+    lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
+    lov.max(a3_1).min(hiv).intoArray(out, ob + 3 * ops + 1 * L);
+    lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
+    lov.max(a4_1).min(hiv).intoArray(out, ob + 4 * ops + 1 * L);
+    lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
+    lov.max(a5_1).min(hiv).intoArray(out, ob + 5 * ops + 1 * L);
+    lov.max(a6_0).min(hiv).intoArray(out, ob + 6 * ops + 0 * L);
+    lov.max(a6_1).min(hiv).intoArray(out, ob + 6 * ops + 1 * L);
+    lov.max(a7_0).min(hiv).intoArray(out, ob + 7 * ops + 0 * L);
+    Tails.store(lov.max(a7_1).min(hiv), out, ob + 7 * ops + 1 * L, lastLanes);
+  }
+
+  /** As gemm1x12m, for a tile whose rows are contiguous (one block holds every channel): a row's partial vector is stored whole, its extra lanes overwritten by the next row's store, so only the last row pays for a masked store (which boxes on JDK 17). */
+  static void gemm1x12mc(float[] in, int inBase, int ps, int[] kOff, int kTotal,
+      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
+    FloatVector b0 = FloatVector.fromArray(F, w, wOff + 0 * L);
+    FloatVector a0_0 = b0;
+    FloatVector a1_0 = b0;
+    FloatVector a2_0 = b0;
+    FloatVector a3_0 = b0;
+    FloatVector a4_0 = b0;
+    FloatVector a5_0 = b0;
+    FloatVector a6_0 = b0;
+    FloatVector a7_0 = b0;
+    FloatVector a8_0 = b0;
+    FloatVector a9_0 = b0;
+    FloatVector a10_0 = b0;
+    FloatVector a11_0 = b0;
+    FloatVector lov = FloatVector.broadcast(F, lo);
+    FloatVector hiv = FloatVector.broadcast(F, hi);
+    int wp = wOff + 1 * L;
+    final int p1 = 1 * ps;
+    final int p2 = 2 * ps;
+    final int p3 = 3 * ps;
+    final int p4 = 4 * ps;
+    final int p5 = 5 * ps;
+    final int p6 = 6 * ps;
+    final int p7 = 7 * ps;
+    final int p8 = 8 * ps;
+    final int p9 = 9 * ps;
+    final int p10 = 10 * ps;
+    final int p11 = 11 * ps;
+    for (int k = 0; k < kTotal; k++) {
+      FloatVector w0 = FloatVector.fromArray(F, w, wp + 0 * L);
+      int src = inBase + k;
+      FloatVector x0 = FloatVector.broadcast(F, in[src]);
+      a0_0 = w0.fma(x0, a0_0);
+      FloatVector x1 = FloatVector.broadcast(F, in[src + p1]);
+      a1_0 = w0.fma(x1, a1_0);
+      FloatVector x2 = FloatVector.broadcast(F, in[src + p2]);
+      a2_0 = w0.fma(x2, a2_0);
+      FloatVector x3 = FloatVector.broadcast(F, in[src + p3]);
+      a3_0 = w0.fma(x3, a3_0);
+      FloatVector x4 = FloatVector.broadcast(F, in[src + p4]);
+      a4_0 = w0.fma(x4, a4_0);
+      FloatVector x5 = FloatVector.broadcast(F, in[src + p5]);
+      a5_0 = w0.fma(x5, a5_0);
+      FloatVector x6 = FloatVector.broadcast(F, in[src + p6]);
+      a6_0 = w0.fma(x6, a6_0);
+      FloatVector x7 = FloatVector.broadcast(F, in[src + p7]);
+      a7_0 = w0.fma(x7, a7_0);
+      FloatVector x8 = FloatVector.broadcast(F, in[src + p8]);
+      a8_0 = w0.fma(x8, a8_0);
+      FloatVector x9 = FloatVector.broadcast(F, in[src + p9]);
+      a9_0 = w0.fma(x9, a9_0);
+      FloatVector x10 = FloatVector.broadcast(F, in[src + p10]);
+      a10_0 = w0.fma(x10, a10_0);
+      FloatVector x11 = FloatVector.broadcast(F, in[src + p11]);
+      a11_0 = w0.fma(x11, a11_0);
+      wp += 1 * L;
+    }
+    lov.max(a0_0).min(hiv).intoArray(out, ob + 0 * L);
+    lov.max(a1_0).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
+    lov.max(a2_0).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
+    lov.max(a3_0).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
+    lov.max(a4_0).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
+    lov.max(a5_0).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
+    lov.max(a6_0).min(hiv).intoArray(out, ob + 6 * ops + 0 * L);
+    lov.max(a7_0).min(hiv).intoArray(out, ob + 7 * ops + 0 * L);
+    lov.max(a8_0).min(hiv).intoArray(out, ob + 8 * ops + 0 * L);
+    lov.max(a9_0).min(hiv).intoArray(out, ob + 9 * ops + 0 * L);
+    lov.max(a10_0).min(hiv).intoArray(out, ob + 10 * ops + 0 * L);
+    Tails.store(lov.max(a11_0).min(hiv), out, ob + 11 * ops + 0 * L, lastLanes);
   }
 }

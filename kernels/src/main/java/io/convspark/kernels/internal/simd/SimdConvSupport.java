@@ -7,7 +7,6 @@ import io.convspark.kernels.Activation;
 import io.convspark.kernels.Epilogue;
 import io.convspark.kernels.internal.ConvKernels;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /** The hand-written half of the SIMD conv kernels: epilogues, dispatch and channel tails. */
 abstract class SimdConvSupport implements ConvKernels {
@@ -54,7 +53,20 @@ abstract class SimdConvSupport implements ConvKernels {
   public void convTileAccumulate(int nv, int rb, float[] in, int inBase, int ps, int col,
       int rowW, int rowJump, int[] kOff, int kTotal, float[] w, int wOff, float[] out, int ob,
       int ops, int lastLanes, float lo, float hi) {
-    if (nv == 4 && rb == 1) {
+    if (nv == 4 && lastLanes < L) { // masked methods take whole masks only (see Tails)
+      if (rb == 1) {
+        SimdConvKernels.conv4x1pa(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, lastLanes,
+            lo, hi);
+      } else if (rb == 6 && col + rb <= rowW) {
+        SimdConvKernels.conv4x6pa(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, lastLanes,
+            lo, hi);
+      } else if (rb == 6) {
+        SimdConvKernels.conv4x6wpa(in, inBase, ps, col, rowW, rowJump, kOff, kTotal, w, wOff, out,
+            ob, ops, lastLanes, lo, hi);
+      } else {
+        throw new IllegalArgumentException("no accumulating conv tile " + nv + "x" + rb);
+      }
+    } else if (nv == 4 && rb == 1) {
       SimdConvKernels.conv4x1ma(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, lastLanes,
           lo, hi);
     } else if (nv == 4 && rb == 6 && col + rb <= rowW) {
@@ -128,11 +140,10 @@ abstract class SimdConvSupport implements ConvKernels {
     }
   }
 
-  // Channel tail: masked loads keep reads inside the tensor.
+  // Channel tail: partial loads keep reads inside the tensor.
   private static void dwMasked(float[] in, int inBase, int[] tapOff, int khBegin, int khEnd,
       int kwBegin, int kwEnd, int kernelW, float[] w, int wOff, float[] out, int ob, int lanes,
       float lo, float hi) {
-    VectorMask<Float> m = Species.prefix(lanes);
     FloatVector acc = FloatVector.fromArray(F, w, wOff);
     int kh = khBegin;
     int kw = kwBegin;
@@ -140,13 +151,14 @@ abstract class SimdConvSupport implements ConvKernels {
     for (int i = 0; i < n; i++) {
       int t = kh * kernelW + kw;
       FloatVector wv = FloatVector.fromArray(F, w, wOff + L + t * L);
-      acc = FloatVector.fromArray(F, in, inBase + tapOff[t], m).fma(wv, acc);
+      acc = Tails.load(in, inBase + tapOff[t], lanes).fma(wv, acc);
       if (++kw == kwEnd) {
         kw = kwBegin;
         kh++;
       }
     }
-    FloatVector.broadcast(F, hi).min(FloatVector.broadcast(F, lo).max(acc)).intoArray(out, ob, m);
+    Tails.store(FloatVector.broadcast(F, hi).min(FloatVector.broadcast(F, lo).max(acc)), out, ob,
+        lanes);
   }
 
   @Override
@@ -163,7 +175,6 @@ abstract class SimdConvSupport implements ConvKernels {
       return;
     }
     int full = channels - channels % L;
-    VectorMask<Float> tail = Species.prefix(channels - full);
     for (int p = 0; p < pixels; p++) {
       int o = ob + p * ops;
       int r = rb + p * rps;
@@ -173,9 +184,10 @@ abstract class SimdConvSupport implements ConvKernels {
         SimdActivations.epilogue(e, v, x).intoArray(out, o + c);
       }
       if (full < channels) {
-        FloatVector v = FloatVector.fromArray(F, out, o + full, tail);
-        FloatVector x = res == null ? null : FloatVector.fromArray(F, res, r + full, tail);
-        SimdActivations.epilogue(e, v, x).intoArray(out, o + full, tail);
+        int n = channels - full;
+        FloatVector v = Tails.load(out, o + full, n);
+        FloatVector x = res == null ? null : Tails.load(res, r + full, n);
+        Tails.store(SimdActivations.epilogue(e, v, x), out, o + full, n);
       }
     }
   }
@@ -187,8 +199,14 @@ abstract class SimdConvSupport implements ConvKernels {
    */
   private static void residualClamp(boolean before, float lo, float hi, float[] out, int ob,
       int ops, int pixels, int channels, float[] res, int rb, int rps) {
+    if (ops == channels && rps == channels && pixels > 1) {
+      // Contiguous pixels (a block holding every channel): one flat run, so a channel count
+      // that is not a multiple of the lanes needs at most one masked access (they box on JDK 17).
+      residualClamp(before, lo, hi, out, ob, pixels * channels, 1, pixels * channels, res, rb,
+          pixels * channels);
+      return;
+    }
     int full = channels - channels % L;
-    VectorMask<Float> tail = Species.prefix(channels - full);
     FloatVector lov = FloatVector.broadcast(F, lo);
     FloatVector hiv = FloatVector.broadcast(F, hi);
     for (int p = 0; p < pixels; p++) {
@@ -201,10 +219,11 @@ abstract class SimdConvSupport implements ConvKernels {
         v.intoArray(out, o + c);
       }
       if (full < channels) {
-        FloatVector v = FloatVector.fromArray(F, out, o + full, tail);
-        FloatVector x = FloatVector.fromArray(F, res, r + full, tail);
+        int n = channels - full;
+        FloatVector v = Tails.load(out, o + full, n);
+        FloatVector x = Tails.load(res, r + full, n);
         v = before ? v.add(x).max(lov).min(hiv) : v.max(lov).min(hiv).add(x);
-        v.intoArray(out, o + full, tail);
+        Tails.store(v, out, o + full, n);
       }
     }
   }

@@ -8,7 +8,6 @@ import io.convspark.kernels.ElementwisePlan;
 import io.convspark.kernels.internal.ElementwiseKernels;
 import io.convspark.kernels.internal.FloatMath;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -168,7 +167,6 @@ final class SimdElementwiseKernels implements ElementwiseKernels {
       float[] out, int outOff, int pixels, int channels) {
     assert pixels >= 0 && channels > 0 && scale.length >= channels && shift.length >= channels;
     int full = F.loopBound(channels);
-    VectorMask<Float> tail = Species.prefix(channels - full);
     for (int p = 0; p < pixels; p++) {
       int i0 = inOff + p * channels;
       int o0 = outOff + p * channels;
@@ -179,10 +177,9 @@ final class SimdElementwiseKernels implements ElementwiseKernels {
             .intoArray(out, o0 + c);
       }
       if (full < channels) {
-        FloatVector.fromArray(F, in, i0 + full, tail)
-            .fma(FloatVector.fromArray(F, scale, full, tail),
-                FloatVector.fromArray(F, shift, full, tail))
-            .intoArray(out, o0 + full, tail);
+        int n = channels - full;
+        Tails.store(Tails.load(in, i0 + full, n).fma(Tails.load(scale, full, n),
+            Tails.load(shift, full, n)), out, o0 + full, n);
       }
     }
   }

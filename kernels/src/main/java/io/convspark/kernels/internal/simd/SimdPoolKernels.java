@@ -5,7 +5,6 @@ import static io.convspark.kernels.internal.simd.Species.LANES;
 
 import io.convspark.kernels.internal.PoolWindows;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /**
  * Vector API pooling, channels in lanes. The first tap is copied and later taps are folded into
@@ -23,10 +22,8 @@ final class SimdPoolKernels extends PoolWindows {
           .intoArray(out, outOff + i);
     }
     if (full < n) { // masked tail: never touch memory past the channel range
-      VectorMask<Float> m = Species.prefix(n - full);
-      FloatVector.fromArray(F, out, outOff + full, m)
-          .max(FloatVector.fromArray(F, in, inOff + full, m))
-          .intoArray(out, outOff + full, m);
+      Tails.store(Tails.load(out, outOff + full, n - full)
+          .max(Tails.load(in, inOff + full, n - full)), out, outOff + full, n - full);
     }
   }
 
@@ -39,10 +36,8 @@ final class SimdPoolKernels extends PoolWindows {
           .intoArray(out, outOff + i);
     }
     if (full < n) {
-      VectorMask<Float> m = Species.prefix(n - full);
-      FloatVector.fromArray(F, out, outOff + full, m)
-          .add(FloatVector.fromArray(F, in, inOff + full, m))
-          .intoArray(out, outOff + full, m);
+      Tails.store(Tails.load(out, outOff + full, n - full)
+          .add(Tails.load(in, inOff + full, n - full)), out, outOff + full, n - full);
     }
   }
 
@@ -53,8 +48,7 @@ final class SimdPoolKernels extends PoolWindows {
       FloatVector.fromArray(F, out, outOff + i).mul(s).intoArray(out, outOff + i);
     }
     if (full < n) {
-      VectorMask<Float> m = Species.prefix(n - full);
-      FloatVector.fromArray(F, out, outOff + full, m).mul(s).intoArray(out, outOff + full, m);
+      Tails.store(Tails.load(out, outOff + full, n - full).mul(s), out, outOff + full, n - full);
     }
   }
 }
