@@ -11,8 +11,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * Batches rows through the model with decoding overlapped: while the model runs batch k on the
- * task's workers, a decoder thread converts batch k+1 into the other buffer. Rows are pulled
+ * Batches rows through the model, for encoded images with decoding overlapped: while the model
+ * runs batch k on the task's workers, a decoder thread (null for inputs that only copy)
+ * converts batch k+1 into the other buffer. Rows are pulled
  * from Spark's iterator on the task thread only (upstream operators read TaskContext). Output
  * keeps the input order; a bad row gets an error instead of a prediction.
  */
@@ -103,7 +104,12 @@ final class BatchIterator implements Iterator<Row> {
     }
     Stage next = current == stages[0] ? stages[1] : stages[0];
     pull(next);
-    Future<?> decoding = next.n > 0 ? decoder.submit(() -> convert(next)) : null;
+    Future<?> decoding = null;
+    if (next.n > 0 && decoder == null) {
+      convert(next);
+    } else if (next.n > 0) {
+      decoding = decoder.submit(() -> convert(next));
+    }
     runAndEmit(current);
     if (decoding != null) {
       await(decoding);
@@ -116,6 +122,12 @@ final class BatchIterator implements Iterator<Row> {
    * batch size or the byte budget, whichever comes first.
    */
   private void pull(Stage s) {
+    // A cancelled job's task stops here, between batches (with no decoder thread to wait on,
+    // nothing else on this thread notices the interrupt).
+    org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+    if (task != null) {
+      task.killTaskIfInterrupted();
+    }
     int n = 0;
     long bytes = 0;
     int batch = s.rows.length;
@@ -137,7 +149,7 @@ final class BatchIterator implements Iterator<Row> {
     }
   }
 
-  /** On the decoder thread (or the task thread for the first batch). */
+  /** On the decoder thread, if any (else, and for the first batch, on the task thread). */
   private void convert(Stage s) {
     long t0 = System.nanoTime();
     int per = converter.floatsPerImage();
