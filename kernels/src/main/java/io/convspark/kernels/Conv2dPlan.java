@@ -55,6 +55,12 @@ public final class Conv2dPlan {
   private final int paddedH;
   private final int paddedW;
   private final boolean copiesInput;
+  /**
+   * Sliding tile width: 7 where 7-wide tiles cover a row in fewer pixel slots than 8-wide
+   * ones with a shifted last tile (RegNetX's 14, 20 and 28 wide rows: 16 -> 14, 24 -> 21 and
+   * 32 -> 28 slots), else the provider's width.
+   */
+  private final int slideWidth;
   /** Padded sliding convs over large images: read in place, borders from strips; or null. */
   private final SlidingStrips strips;
   private final int outH;
@@ -151,6 +157,8 @@ public final class Conv2dPlan {
       paddedW = s.inW() + s.padLeft() + s.padRight();
       kOff = sliding ? slidingOffsets(s, paddedW) : directOffsets(s, paddedW);
     }
+    int widest = kernels.slideRows();
+    slideWidth = widest == 8 && slots(outW, 7) < slots(outW, 8) ? 7 : widest;
     kSlices = algorithm == Algorithm.DIRECT && s.kernelH() * s.kernelW() > 1
         ? slices(kOff, 4L * lanes * Float.BYTES) : null;
     Conv2dShape g = dw != null ? dw : s;
@@ -180,6 +188,11 @@ public final class Conv2dPlan {
   }
 
   private static final int DEPTHWISE_PAD_MAX_WIDTH = 32;
+
+  /** Pixel slots that tiles {@code width} wide spend on a row of {@code pixels}. */
+  private static int slots(int pixels, int width) {
+    return (pixels + width - 1) / width * width;
+  }
 
   /**
    * A tile streams its block's whole weight panel; a panel of more than 2 x
@@ -580,7 +593,7 @@ public final class Conv2dPlan {
     int lastLanes = ch - (nv - 1) * lanes;
     int wOff = packedOff + blocks.wOff()[b] + k0 * nv * lanes;
     boolean sliding = algorithm == Algorithm.SLIDING;
-    int rb = sliding ? kernels.slideRows() : gemmTileRows(b);
+    int rb = sliding ? slideWidth : gemmTileRows(b);
     int kTotal = steps.length;
     boolean whole = first && last;
     float lo = last ? clampLo : Float.NEGATIVE_INFINITY;
