@@ -288,6 +288,59 @@ def slide_method(rb, stride=1):
     return "\n".join(L)
 
 
+def slide_two_rows_method(rb, stride=1):
+    """As slide_method over two output rows: each (kh, ic) step's three weight vectors feed both
+    rows' {2 * rb} accumulators (input rows inBase and inBase + rowStride)."""
+    L = []
+    a = L.append
+    n_in = (rb - 1) * stride + 3
+    name = f"slide{rb}x2" + ("" if stride == 1 else f"s{stride}")
+    a(f"  /** Two rows of slide{rb}{'' if stride == 1 else 's' + str(stride)}: {2 * rb} accumulators,"
+      f" three weight loads per (kh, ic) step for {6 * rb} FMAs. */")
+    a(f"  static void {name}(float[] in, int inBase, int rowStride, int c, int[] kOff, int steps,")
+    a(f"      float[] w, int wOff, float[] out, int ob, int outRowStride, int ops, int lastLanes,")
+    a(f"      float lo, float hi) {{")
+    a(f"    FloatVector b = FloatVector.fromArray(F, w, wOff);")
+    a(f"    FloatVector lov = FloatVector.broadcast(F, lo);")
+    a(f"    FloatVector hiv = FloatVector.broadcast(F, hi);")
+    for q in range(2):
+        for r in range(rb):
+            a(f"    FloatVector a{q}_{r} = b;")
+    a(f"    int wp = wOff + L;")
+    for i in range(1, n_in):
+        a(f"    final int p{i} = {i} * c;")
+    a(f"    for (int k = 0; k < steps; k++) {{")
+    a(f"      FloatVector w0 = FloatVector.fromArray(F, w, wp);")
+    a(f"      FloatVector w1 = FloatVector.fromArray(F, w, wp + L);")
+    a(f"      FloatVector w2 = FloatVector.fromArray(F, w, wp + 2 * L);")
+    a(f"      int src0 = inBase + kOff[k];")
+    a(f"      int src1 = src0 + rowStride;")
+    # Per accumulator the kw order stays 0, 1, 2 (the scalar kernel's order).
+    for q in range(2):
+        for i in range(n_in):
+            off = f"src{q}" if i == 0 else f"src{q} + p{i}"
+            a(f"      FloatVector x{q}_{i} = FloatVector.broadcast(F, in[{off}]);")
+            for kw in range(3):
+                if (i - kw) % stride == 0 and 0 <= (i - kw) // stride < rb:
+                    r = (i - kw) // stride
+                    a(f"      a{q}_{r} = w{kw}.fma(x{q}_{i}, a{q}_{r});")
+    a(f"      wp += 3 * L;")
+    a(f"    }}")
+    a(f"    if (lastLanes == L) {{")
+    for q in range(2):
+        for r in range(rb):
+            base = ("ob" if q == 0 else "ob + outRowStride") + ("" if r == 0 else f" + {r} * ops")
+            a(f"      lov.max(a{q}_{r}).min(hiv).intoArray(out, {base});")
+    a(f"    }} else {{")
+    for q in range(2):
+        for r in range(rb):
+            base = ("ob" if q == 0 else "ob + outRowStride") + ("" if r == 0 else f" + {r} * ops")
+            a(f"      Tails.store(lov.max(a{q}_{r}).min(hiv), out, {base}, lastLanes);")
+    a(f"    }}")
+    a(f"  }}")
+    return "\n".join(L)
+
+
 def dw3x3s1_two_rows_method(rb, upper):
     """Two output rows, groups of rb pixels in one flat loop: 4 input rows of rb+2 vectors feed
     2*3*3*rb FMAs per group, with weights and bounds held in registers across the loop. The
@@ -431,7 +484,7 @@ def main():
     methods = [conv_method(nv, rb, wrap, masked) for masked in (False, True) for wrap in (False, True) for nv, rb in CONV_BLOCKS if (rb > 1 or not wrap) and (masked or plain_stores(nv))]
     # Slices of long reductions (see Conv2dPlan.K_SLICE_BYTES): 4-vector panels only.
     methods += [conv_method(4, 6, False, True, accumulate=True, partial=p) for p in (False, True)] + [conv_method(4, 6, True, True, accumulate=True, partial=p) for p in (False, True)] + [conv_method(4, 1, False, True, accumulate=True, partial=p) for p in (False, True)]
-    methods += [gemm_dispatch()] + [conv_method(nv, rb, False, masked, True) for masked in (False, True) for nv, rb in CONV_BLOCKS if masked or plain_stores(nv)] + [dw_method(rb) for rb in DW_ROWS] + [dw3x3s1_method(8), dw3x3s2_method(8), dw3x3s1_two_rows_method(4, True), dw3x3s1_two_rows_method(4, False)] + [slide_method(8), slide_method(7), slide_method(8, 2), slide_method(7, 2), slide_method(1)]
+    methods += [gemm_dispatch()] + [conv_method(nv, rb, False, masked, True) for masked in (False, True) for nv, rb in CONV_BLOCKS if masked or plain_stores(nv)] + [dw_method(rb) for rb in DW_ROWS] + [dw3x3s1_method(8), dw3x3s2_method(8), dw3x3s1_two_rows_method(4, True), dw3x3s1_two_rows_method(4, False)] + [slide_method(8), slide_method(7), slide_method(8, 2), slide_method(7, 2), slide_method(1)] + [slide_two_rows_method(8), slide_two_rows_method(7), slide_two_rows_method(8, 2), slide_two_rows_method(7, 2)]
     # Partial 4-vector panels (masked methods take whole masks only).
     methods += [conv_method(nv, rb, wrap, True, partial=True) for wrap in (False, True) for nv, rb in CONV_BLOCKS if not plain_stores(nv) and (rb > 1 or not wrap)]
     methods += [conv_method(nv, rb, False, True, True, partial=True) for nv, rb in CONV_BLOCKS if not plain_stores(nv)]

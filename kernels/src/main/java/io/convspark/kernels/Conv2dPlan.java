@@ -392,9 +392,12 @@ public final class Conv2dPlan {
     return (int) Math.max(1, pixels / GEMM_CHUNK_PIXELS);
   }
 
-  /** Direct: chunks of an image's output pixels; sliding: its output rows. */
+  /** Direct: chunks of an image's output pixels; sliding: pairs of its output rows. */
   private int directChunks() {
-    return algorithm == Algorithm.SLIDING ? outH : Math.max(1, outH * outW / GEMM_CHUNK_PIXELS);
+    if (algorithm == Algorithm.SLIDING) {
+      return (outH + 1) / 2;
+    }
+    return Math.max(1, outH * outW / GEMM_CHUNK_PIXELS);
   }
 
   /** Copies padded rows [begin, end) of the batch (image-major), zeroing the border. */
@@ -491,18 +494,73 @@ public final class Conv2dPlan {
       int resImage = c.auxOff + (int) ((long) n * shape.outputCount());
       int inBase = image + blocks.group()[b] * icg;
       if (strips != null) {
-        stripRow(c, n, chunk, b, image, outImage, resImage);
+        stripRows(c, n, 2 * chunk, b, image, outImage, resImage);
       } else if (sliding) {
-        int rowIn = inBase + chunk * shape.strideH() * paddedW * cin;
-        int rowOut = chunk * outW * cout;
-        tiles(c, b, 0, outW, outW, src, rowIn, ps, NO_WRAP, 0, outImage + rowOut, cout,
-            resImage + rowOut, kOff);
+        int oh = 2 * chunk;
+        int inRows = shape.strideH() * paddedW * cin;
+        int rowIn = inBase + oh * inRows;
+        int rowOut = oh * outW * cout;
+        if (oh + 1 < outH) {
+          slideTwoRows(c, b, src, rowIn, inRows, cin, kOff, outW, outImage + rowOut,
+              resImage + rowOut);
+        } else {
+          tiles(c, b, 0, outW, outW, src, rowIn, ps, NO_WRAP, 0, outImage + rowOut, cout,
+              resImage + rowOut, kOff);
+        }
       } else {
         int p0 = chunk * chunkPixels;
         int p1 = chunk == chunks - 1 ? run : p0 + chunkPixels;
         tiles(c, b, p0, p1, run, src, inBase, ps, outW, rowJump, outImage, cout, resImage,
             kOff);
       }
+    }
+  }
+
+  /** Output rows oh and oh + 1 (if any) of image n, block b, through strips (see stripRow). */
+  private void stripRows(KernelCall c, int n, int oh, int b, int image, int outImage,
+      int resImage) {
+    SlidingStrips st = strips;
+    if (oh + 1 >= outH || oh < st.ohLo || oh + 1 >= st.ohHi) {
+      stripRow(c, n, oh, b, image, outImage, resImage);
+      if (oh + 1 < outH) {
+        stripRow(c, n, oh + 1, b, image, outImage, resImage);
+      }
+      return;
+    }
+    int icg = shape.inChannelsPerGroup();
+    int cin = shape.inC();
+    int cout = shape.outC();
+    int sw = shape.strideW();
+    int g0 = blocks.group()[b] * icg;
+    int count = blocks.count();
+    int ih0 = oh * shape.strideH() - shape.padTop();
+    int outRow = outImage + oh * outW * cout;
+    int resRow = resImage + oh * outW * cout;
+    long scratch = c.scratchOff + (long) n * st.perImage;
+    int side0 = (int) (scratch + st.sideBase(oh, b, count));
+    int side1 = (int) (scratch + st.sideBase(oh + 1, b, count));
+    int tile = SlidingStrips.TILE;
+    if (st.leftStrip) {
+      for (int q = 0; q < 2; q++) {
+        SlidingStrips.fill(shape, c.in, image, ih0 + q * shape.strideH(), -shape.padLeft(),
+            st.stripCols, g0, c.scratch, q == 0 ? side0 : side1);
+      }
+      slideTwoRows(c, b, c.scratch, side0, side1 - side0, icg, st.stripOff, tile, outRow,
+          resRow);
+    }
+    int run = st.innerHi - st.innerLo;
+    int inner = image + (ih0 * shape.inW() + st.innerLo * sw - shape.padLeft()) * cin + g0;
+    slideTwoRows(c, b, c.in, inner, shape.strideH() * shape.inW() * cin, cin, st.inputOff, run,
+        outRow + st.innerLo * cout, resRow + st.innerLo * cout);
+    if (st.rightStrip) {
+      int q0 = outW - tile;
+      for (int q = 0; q < 2; q++) {
+        SlidingStrips.fill(shape, c.in, image, ih0 + q * shape.strideH(),
+            q0 * sw - shape.padLeft(), st.stripCols, g0, c.scratch,
+            (q == 0 ? side0 : side1) + st.sideFloats);
+      }
+      slideTwoRows(c, b, c.scratch, side0 + st.sideFloats, side1 - side0, icg, st.stripOff, tile,
+          outRow + q0 * cout, resRow + q0 * cout);
     }
   }
 
@@ -551,6 +609,39 @@ public final class Conv2dPlan {
           g0, c.scratch, d);
       tiles(c, b, 0, tile, tile, c.scratch, d, sw * icg, NO_WRAP, 0, outRow + q0 * cout, cout,
           resRow + q0 * cout, st.stripOff);
+    }
+  }
+
+  /**
+   * Two output rows of a sliding conv over {@code run} pixels, tile by tile (the last tile
+   * shifted back): each weight vector feeds both rows, which halves the weight loads per FMA.
+   * Pixel p of the first row reads from {@code rowIn + p * strideW * chanStride}; the second
+   * row's input is {@code inRowStride} further, its output one output row further.
+   */
+  private void slideTwoRows(KernelCall c, int b, float[] src, int rowIn, int inRowStride,
+      int chanStride, int[] offsets, int run, int outRow, int resRow) {
+    int cout = shape.outC();
+    int ch = blocks.channels()[b];
+    int oc = blocks.ocStart()[b];
+    int lastLanes = ch - (blocks.vectors()[b] - 1) * lanes;
+    int wOff = packedOff + blocks.wOff()[b];
+    int sw = shape.strideW();
+    int outRowStride = outW * cout;
+    int rb = slideWidth;
+    for (int p = 0; p < run; ) {
+      int start = run < rb ? p : Math.min(p, run - rb);
+      int rows = run < rb ? run - p : rb;
+      int o = outRow + start * cout + oc;
+      kernels.convSlideTile2(rows, sw, src, rowIn + start * sw * chanStride, inRowStride,
+          chanStride, offsets, offsets.length, packed, wOff, c.out, o, outRowStride, cout,
+          lastLanes, clampLo, clampHi);
+      if (epiloguePass) {
+        int r = resRow + start * cout + oc;
+        kernels.epilogue(epilogue, c.out, o, cout, rows, ch, c.aux, r, cout);
+        kernels.epilogue(epilogue, c.out, o + outRowStride, cout, rows, ch, c.aux,
+            r + outRowStride, cout);
+      }
+      p = start + rows;
     }
   }
 

@@ -63,6 +63,20 @@ public interface ConvKernels {
       float hi);
 
   /**
+   * Two rows of {@link #convSlideTile}: input rows {@code inBase} and {@code inBase +
+   * inRowStride}, output rows {@code outBase} and {@code outBase + outRowStride}. Each weight
+   * vector feeds both rows. Same bits as two {@link #convSlideTile} calls.
+   */
+  default void convSlideTile2(int rb, int stride, float[] in, int inBase, int inRowStride, int c,
+      int[] kOff, int steps, float[] w, int wOff, float[] out, int outBase, int outRowStride,
+      int outPixStride, int lastLanes, float lo, float hi) {
+    convSlideTile(rb, stride, in, inBase, c, kOff, steps, w, wOff, out, outBase, outPixStride,
+        lastLanes, lo, hi);
+    convSlideTile(rb, stride, in, inBase + inRowStride, c, kOff, steps, w, wOff, out,
+        outBase + outRowStride, outPixStride, lastLanes, lo, hi);
+  }
+
+  /**
    * Two output rows of a 3x3, stride-1, dilation-1 depthwise conv over full windows,
    * {@code groups} x {@link #twoRowPixels()} pixels each, one full vector of channels: input
    * rows {@code inBase + k * rowStride} for k in [0, 4), output rows {@code outBase} and

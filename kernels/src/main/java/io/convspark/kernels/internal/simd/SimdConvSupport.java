@@ -50,6 +50,28 @@ abstract class SimdConvSupport implements ConvKernels {
   }
 
   @Override
+  public void convSlideTile2(int rb, int stride, float[] in, int inBase, int inRowStride, int c,
+      int[] kOff, int steps, float[] w, int wOff, float[] out, int ob, int outRowStride, int ops,
+      int lastLanes, float lo, float hi) {
+    if (rb == 8 && stride == 1) {
+      SimdConvKernels.slide8x2(in, inBase, inRowStride, c, kOff, steps, w, wOff, out, ob,
+          outRowStride, ops, lastLanes, lo, hi);
+    } else if (rb == 7 && stride == 1) {
+      SimdConvKernels.slide7x2(in, inBase, inRowStride, c, kOff, steps, w, wOff, out, ob,
+          outRowStride, ops, lastLanes, lo, hi);
+    } else if (rb == 8 && stride == 2) {
+      SimdConvKernels.slide8x2s2(in, inBase, inRowStride, c, kOff, steps, w, wOff, out, ob,
+          outRowStride, ops, lastLanes, lo, hi);
+    } else if (rb == 7 && stride == 2) {
+      SimdConvKernels.slide7x2s2(in, inBase, inRowStride, c, kOff, steps, w, wOff, out, ob,
+          outRowStride, ops, lastLanes, lo, hi);
+    } else {
+      ConvKernels.super.convSlideTile2(rb, stride, in, inBase, inRowStride, c, kOff, steps, w,
+          wOff, out, ob, outRowStride, ops, lastLanes, lo, hi);
+    }
+  }
+
+  @Override
   public void convTileAccumulate(int nv, int rb, float[] in, int inBase, int ps, int col,
       int rowW, int rowJump, int[] kOff, int kTotal, float[] w, int wOff, float[] out, int ob,
       int ops, int lastLanes, float lo, float hi) {
