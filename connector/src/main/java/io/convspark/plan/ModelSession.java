@@ -317,6 +317,11 @@ public final class ModelSession implements AutoCloseable {
     t.capacity = group;
   }
 
+  /** Whether {@link #close()} has run. */
+  public boolean isClosed() {
+    return closed;
+  }
+
   private void checkOpen() {
     if (closed) {
       throw new IllegalStateException("ModelSession is closed");

@@ -29,6 +29,8 @@ final class BatchIterator implements Iterator<Row> {
   private final ArrayDeque<Row> ready = new ArrayDeque<>();
   private final int outputIndex;
   private final long maxBatchBytes;
+  private final Runnable onEnd;
+  private boolean ended;
   private Stage current;
   private boolean finished;
   /** A row pulled from Spark that did not fit the previous batch's byte budget. */
@@ -44,19 +46,21 @@ final class BatchIterator implements Iterator<Row> {
     int n;
     int valid;
 
-    Stage(int batch, int per, ArrowInputBatch arrow) {
+    /** {@code images} holds the batch's tensors ({@code batch} x floats per image). */
+    Stage(int batch, float[] images, ArrowInputBatch arrow) {
       rows = new Row[batch];
       slot = new int[batch];
       errors = new Row[batch];
-      images = new float[batch * per];
+      this.images = images;
       this.arrow = arrow;
     }
   }
 
   BatchIterator(Iterator<Row> input, ModelSession session, RowConverter converter,
       Predictions predictions, InferenceMetrics metrics, Stage first, Stage second,
-      ExecutorService decoder, long maxBatchBytes) {
+      ExecutorService decoder, long maxBatchBytes, Runnable onEnd) {
     this.maxBatchBytes = maxBatchBytes;
+    this.onEnd = onEnd;
     this.input = input;
     this.session = session;
     this.converter = converter;
@@ -78,7 +82,10 @@ final class BatchIterator implements Iterator<Row> {
       advance();
     }
     if (ready.isEmpty()) {
-      session.close();
+      if (!ended) {
+        ended = true;
+        onEnd.run();
+      }
       return false;
     }
     return true;

@@ -39,8 +39,9 @@ public final class ExecutorModels {
     return LAST_TASK_THREADS.get();
   }
 
-  /** Drops cached models, e.g. between test cases. */
+  /** Drops cached models and the sessions kept for their next tasks, e.g. between tests. */
   public static void clear() {
     MODELS.clear();
+    TaskBuffers.clear();
   }
 }

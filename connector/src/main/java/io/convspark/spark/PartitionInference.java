@@ -11,7 +11,8 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 
 /**
- * Executor side: one session (arena + worker pool) per task, the model from the executor
+ * Executor side: one session (arena + worker pool) per task, reused from the task before when
+ * it has one thread (see TaskBuffers), the model from the executor
  * cache, rows in batches, one output row per input row.
  */
 final class PartitionInference implements MapPartitionsFunction<Row, Row> {
@@ -44,13 +45,14 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
     ConvModel m = ExecutorModels.get(hash, model::value, () -> metrics.modelLoads.add(1));
     int threads = settings.threads() > 0 ? settings.threads()
         : task == null ? 1 : Math.max(1, task.cpus());
-    ModelSession session = m.compiled().newSession(threads, settings.pinCores());
-    ExecutorModels.recordTaskThreads(threads);
     RowConverter converter = new RowConverter(settings, kind);
-    var allocator = ArrowMemory.forTask("convspark-task-"
-        + (task == null ? "local" : task.taskAttemptId()));
     int batch = settings.batchSize();
     int per = converter.floatsPerImage();
+    TaskBuffers buffers = TaskBuffers.borrow(hash, m, threads, settings.pinCores(), batch * per);
+    ModelSession session = buffers.session;
+    ExecutorModels.recordTaskThreads(threads);
+    var allocator = ArrowMemory.forTask("convspark-task-"
+        + (task == null ? "local" : task.taskAttemptId()));
     ArrowInputBatch a = new ArrowInputBatch(allocator, kind, inputIndex, per, batch);
     ArrowInputBatch b = new ArrowInputBatch(allocator, kind, inputIndex, per, batch);
     // Encoded images decode on a thread of their own while the previous batch runs. Decoded
@@ -74,7 +76,7 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
           Thread.currentThread().interrupt();
         }
       }
-      session.close();
+      buffers.giveBack();
       a.close();
       b.close();
       allocator.close(); // throws if a buffer leaked
@@ -84,8 +86,10 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
           release.run());
     }
     Predictions predictions = new Predictions(settings, softmaxed, classes);
+    // Outside a task nothing else releases: the iterator does when its input ends.
     return new BatchIterator(rows, session, converter, predictions, metrics,
-        new BatchIterator.Stage(batch, per, a), new BatchIterator.Stage(batch, per, b), decoder,
-        settings.maxBatchBytes());
+        new BatchIterator.Stage(batch, buffers.first, a),
+        new BatchIterator.Stage(batch, buffers.second, b), decoder, settings.maxBatchBytes(),
+        task == null ? release : () -> { });
   }
 }

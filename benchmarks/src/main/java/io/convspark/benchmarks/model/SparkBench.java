@@ -152,7 +152,7 @@ public final class SparkBench {
    */
   private static Dataset<Row> imageFrame(SparkSession spark, int images) {
     StructType schema = new StructType().add("image", ImageSchema.columnSchema());
-    Dataset<Row> df = spark.range(0, images, 1, 2).map((MapFunction<Long, Row>) i ->
+    Dataset<Row> df = spark.range(0, images, 1, Integer.getInteger("bench.partitions", 2)).map((MapFunction<Long, Row>) i ->
         RowFactory.create(RowFactory.create("img-" + i, SIZE, SIZE, 3, 16, image(i))),
         Encoders.row(schema)).cache();
     df.count();
