@@ -150,6 +150,11 @@ final class Report {
     s.append(f("| plain compiled model, 2 threads, outside Spark | %.1f | 100%% |%n", plain));
     s.append(f("| `df.transform(model.infer())`, 2 tasks x 1 thread | %.1f | %.0f%% |%n", ours,
         100 * ours / plain));
+    if (spark.containsKey("tasksInferenceImagesPerSecond")) {
+      double inTasks = Double.parseDouble(spark.get("tasksInferenceImagesPerSecond"));
+      s.append(f("| the same job, time inside `ModelSession.run` only (2 tasks) | %.1f | %.0f%% |%n",
+          inTasks, 100 * inTasks / plain));
+    }
     s.append(f("| ORT in `mapPartitions`, one session per partition, 1 intra-op thread |"
         + " %.1f | %.0f%% |%n", ort, 100 * ort / plain));
     s.append(f("%nMemory of the Spark JVM (max heap %s MiB): peak RSS (VmHWM) after the"
