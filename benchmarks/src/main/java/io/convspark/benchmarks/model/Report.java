@@ -121,9 +121,10 @@ final class Report {
       s.append(sparkSection());
     }
     if (withProfile) {
-      s.append("\n## ConvSpark time per fused op (`--profile`, 3 batches, slowest first)\n");
+      s.append("\n## Time per fused op (`--profile`, slowest first): ConvSpark over 3 batches,")
+          .append(" then ORT's own profiler (median of 5 batches, node names as ORT fused them)\n");
       for (PairedRun.Result r : results) {
-        s.append('\n').append(profile(r, 8));
+        s.append('\n').append(profile(r, 8)).append(ortProfile(r, 8));
       }
     }
     s.append("\n## Raw images/s per timed run (ConvSpark / ORT, in run order)\n\n");
