@@ -76,7 +76,7 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
           Thread.currentThread().interrupt();
         }
       }
-      buffers.giveBack();
+      buffers.close();
       a.close();
       b.close();
       allocator.close(); // throws if a buffer leaked

@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * every few hundred milliseconds of a MobileNetV2 job. At most one idle set per core is kept.
  * Sessions with worker threads are never pooled: no worker thread outlives its task.
  */
-final class TaskBuffers {
+final class TaskBuffers implements AutoCloseable {
   private static final Map<Key, ConcurrentLinkedDeque<TaskBuffers>> IDLE =
       new ConcurrentHashMap<>();
   private static final int MAX_IDLE = Runtime.getRuntime().availableProcessors();
@@ -48,8 +48,12 @@ final class TaskBuffers {
     return new TaskBuffers(key, model.compiled().newSession(threads, pin), floats);
   }
 
-  /** Back to the pool when reusable and there is room; otherwise the session is closed. */
-  void giveBack() {
+  /**
+   * Returns the set to the pool when reusable and there is room (like a pooled connection's
+   * close); otherwise closes the session.
+   */
+  @Override
+  public void close() {
     if (session.threads() == 1 && !session.isClosed()) {
       ConcurrentLinkedDeque<TaskBuffers> idle =
           IDLE.computeIfAbsent(key, k -> new ConcurrentLinkedDeque<>());
@@ -59,6 +63,12 @@ final class TaskBuffers {
       }
     }
     session.close();
+  }
+
+  /** Idle sets kept for this model and batch size (tests). */
+  static int idle(String hash, int floats) {
+    ConcurrentLinkedDeque<TaskBuffers> q = IDLE.get(new Key(hash, floats));
+    return q == null ? 0 : q.size();
   }
 
   /** Closes and drops every idle set (tests; a model no longer used). */
