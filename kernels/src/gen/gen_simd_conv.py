@@ -389,6 +389,54 @@ def dw3x3s1_two_rows_method(rb, upper):
     return "\n".join(L)
 
 
+def dw3x3s1_two_rows_blocks_method(rb, upper):
+    """The two-row kernel over every channel block of a pixel group before the next group, so
+    a row pair streams through memory once, in address order (weights reload per block)."""
+    L = []
+    a = L.append
+    name = f"dw3x3s1r2x{rb}cb" + ("" if upper else "lo")
+    a(f"  /** Depthwise 3x3 stride 1, 2 rows x {rb} pixels x every channel block per group. */")
+    a(f"  static void {name}(float[] in, int inBase, int c, int rowStride, float[] w,"
+      f" int wOff, float[] out, int ob, int outRowStride, int groups, int blocks, float lo,"
+      f" float hi) {{")
+    a(f"    FloatVector lov = FloatVector.broadcast(F, lo);")
+    if upper:
+        a(f"    FloatVector hiv = FloatVector.broadcast(F, hi);")
+    a(f"    for (int g = 0; g < groups; g++) {{")
+    a(f"      for (int k = 0; k < blocks; k++) {{")
+    a(f"      int i0 = inBase + g * {rb} * c + k * L;")
+    a(f"      int o = ob + g * {rb} * c + k * L;")
+    a(f"      int wk = wOff + k * 10 * L;")
+    a(f"      FloatVector b = FloatVector.fromArray(F, w, wk);")
+    for kh in range(3):
+        for kw in range(3):
+            a(f"      FloatVector w{kh}{kw} = FloatVector.fromArray(F, w, wk + {1 + kh * 3 + kw} * L);")
+    for r in range(rb):
+        a(f"      FloatVector a{r} = b;")
+        a(f"      FloatVector b{r} = b;")
+    for k in range(4):
+        for i in range(rb + 2):
+            a(f"      FloatVector x{k}_{i} = FloatVector.fromArray(F, in, i0 + {k} * rowStride + {i} * c);")
+            for kw in range(3):
+                r = i - kw
+                if 0 <= r < rb:
+                    if k <= 2:
+                        a(f"      a{r} = x{k}_{i}.fma(w{k}{kw}, a{r});")
+                    if k >= 1:
+                        a(f"      b{r} = x{k}_{i}.fma(w{k - 1}{kw}, b{r});")
+    for r in range(rb):
+        base = "o" if r == 0 else f"o + {r} * c"
+        for acc, extra in (("a", ""), ("b", " + outRowStride")):
+            v = f"lov.max({acc}{r})"
+            if upper:
+                v += ".min(hiv)"
+            a(f"      {v}.intoArray(out, {base}{extra});")
+    a(f"      }}")
+    a(f"    }}")
+    a(f"  }}")
+    return "\n".join(L)
+
+
 def dispatch():
     L = []
     a = L.append
@@ -484,7 +532,7 @@ def main():
     methods = [conv_method(nv, rb, wrap, masked) for masked in (False, True) for wrap in (False, True) for nv, rb in CONV_BLOCKS if (rb > 1 or not wrap) and (masked or plain_stores(nv))]
     # Slices of long reductions (see Conv2dPlan.K_SLICE_BYTES): 4-vector panels only.
     methods += [conv_method(4, 6, False, True, accumulate=True, partial=p) for p in (False, True)] + [conv_method(4, 6, True, True, accumulate=True, partial=p) for p in (False, True)] + [conv_method(4, 1, False, True, accumulate=True, partial=p) for p in (False, True)]
-    methods += [gemm_dispatch()] + [conv_method(nv, rb, False, masked, True) for masked in (False, True) for nv, rb in CONV_BLOCKS if masked or plain_stores(nv)] + [dw_method(rb) for rb in DW_ROWS] + [dw3x3s1_method(8), dw3x3s2_method(8), dw3x3s1_two_rows_method(4, True), dw3x3s1_two_rows_method(4, False)] + [slide_method(8), slide_method(7), slide_method(8, 2), slide_method(7, 2), slide_method(1)] + [slide_two_rows_method(8), slide_two_rows_method(7), slide_two_rows_method(8, 2), slide_two_rows_method(7, 2)]
+    methods += [gemm_dispatch()] + [conv_method(nv, rb, False, masked, True) for masked in (False, True) for nv, rb in CONV_BLOCKS if masked or plain_stores(nv)] + [dw_method(rb) for rb in DW_ROWS] + [dw3x3s1_method(8), dw3x3s2_method(8), dw3x3s1_two_rows_method(4, True), dw3x3s1_two_rows_method(4, False), dw3x3s1_two_rows_blocks_method(4, True), dw3x3s1_two_rows_blocks_method(4, False)] + [slide_method(8), slide_method(7), slide_method(8, 2), slide_method(7, 2), slide_method(1)] + [slide_two_rows_method(8), slide_two_rows_method(7), slide_two_rows_method(8, 2), slide_two_rows_method(7, 2)]
     # Partial 4-vector panels (masked methods take whole masks only).
     methods += [conv_method(nv, rb, wrap, True, partial=True) for wrap in (False, True) for nv, rb in CONV_BLOCKS if not plain_stores(nv) and (rb > 1 or not wrap)]
     methods += [conv_method(nv, rb, False, True, True, partial=True) for nv, rb in CONV_BLOCKS if not plain_stores(nv)]

@@ -29,8 +29,9 @@ public final class KernelBench {
     double peakPerCore = Double.parseDouble(System.getProperty("peak.gflops.per.core", "256"));
     List<String> forkArgs = new ArrayList<>(List.of("--add-modules=jdk.incubator.vector",
         "-Xms1g", "-Xmx1g"));
-    for (String p : new String[] {"convspark.kernels.provider", "convspark.kernels.vectorBits"}) {
-      if (System.getProperty(p) != null) {
+    // Every convspark.* switch reaches the forked JVMs (provider, vector width, experiments).
+    for (String p : System.getProperties().stringPropertyNames()) {
+      if (p.startsWith("convspark.")) {
         forkArgs.add("-D" + p + "=" + System.getProperty(p));
       }
     }

@@ -78,12 +78,13 @@ public interface ConvKernels {
 
   /**
    * Two output rows of a 3x3, stride-1, dilation-1 depthwise conv over full windows,
-   * {@code groups} x {@link #twoRowPixels()} pixels each, one full vector of channels: input
-   * rows {@code inBase + k * rowStride} for k in [0, 4), output rows {@code outBase} and
+   * {@code groups} x {@link #twoRowPixels()} pixels each, {@code blocks} full vectors of
+   * channels (block k reads weights at {@code wOff + k * 10 * lanes}): input rows
+   * {@code inBase + k * rowStride} for k in [0, 4), output rows {@code outBase} and
    * {@code outBase + outRowStride}. Same bits as {@link #depthwiseTile} calls.
    */
   void depthwise3x3TwoRows(float[] in, int inBase, int ps, int rowStride, float[] w, int wOff,
-      float[] out, int outBase, int outRowStride, int groups, float lo, float hi);
+      float[] out, int outBase, int outRowStride, int groups, int blocks, float lo, float hi);
 
   /** Pixels per row of {@link #depthwise3x3TwoRows}. */
   int twoRowPixels();

@@ -124,19 +124,23 @@ final class ScalarConvKernels implements ConvKernels {
 
   @Override
   public void depthwise3x3TwoRows(float[] in, int inBase, int ps, int rowStride, float[] w,
-      int wOff, float[] out, int ob, int outRowStride, int groups, float lo, float hi) {
-    for (int row = 0; row < 2; row++) {
-      for (int r = 0; r < groups * twoRowPixels(); r++) {
-        int o = ob + row * outRowStride + r * ps;
-        System.arraycopy(w, wOff, out, o, L);
-        for (int t = 0; t < 9; t++) {
-          int src = inBase + (row + t / 3) * rowStride + (r + t % 3) * ps;
-          int wt = wOff + L + t * L;
-          for (int l = 0; l < L; l++) {
-            out[o + l] = Math.fma(in[src + l], w[wt + l], out[o + l]);
+      int wOff, float[] out, int ob, int outRowStride, int groups, int blocks, float lo,
+      float hi) {
+    for (int k = 0; k < blocks; k++) {
+      for (int row = 0; row < 2; row++) {
+        for (int r = 0; r < groups * twoRowPixels(); r++) {
+          int o = ob + k * L + row * outRowStride + r * ps;
+          int wk = wOff + k * 10 * L;
+          System.arraycopy(w, wk, out, o, L);
+          for (int t = 0; t < 9; t++) {
+            int src = inBase + k * L + (row + t / 3) * rowStride + (r + t % 3) * ps;
+            int wt = wk + L + t * L;
+            for (int l = 0; l < L; l++) {
+              out[o + l] = Math.fma(in[src + l], w[wt + l], out[o + l]);
+            }
           }
+          clamp(out, o, L, lo, hi);
         }
-        clamp(out, o, L, lo, hi);
       }
     }
   }

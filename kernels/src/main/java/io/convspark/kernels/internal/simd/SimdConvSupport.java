@@ -152,8 +152,15 @@ abstract class SimdConvSupport implements ConvKernels {
 
   @Override
   public void depthwise3x3TwoRows(float[] in, int inBase, int ps, int rowStride, float[] w,
-      int wOff, float[] out, int ob, int outRowStride, int groups, float lo, float hi) {
-    if (hi == Float.POSITIVE_INFINITY) {
+      int wOff, float[] out, int ob, int outRowStride, int groups, int blocks, float lo,
+      float hi) {
+    if (blocks > 1 && hi == Float.POSITIVE_INFINITY) {
+      SimdConvKernels.dw3x3s1r2x4cblo(in, inBase, ps, rowStride, w, wOff, out, ob,
+          outRowStride, groups, blocks, lo, hi);
+    } else if (blocks > 1) {
+      SimdConvKernels.dw3x3s1r2x4cb(in, inBase, ps, rowStride, w, wOff, out, ob, outRowStride,
+          groups, blocks, lo, hi);
+    } else if (hi == Float.POSITIVE_INFINITY) {
       SimdConvKernels.dw3x3s1r2x4lo(in, inBase, ps, rowStride, w, wOff, out, ob, outRowStride,
           groups, lo, hi);
     } else {
