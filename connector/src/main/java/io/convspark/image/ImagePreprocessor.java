@@ -98,6 +98,16 @@ public final class ImagePreprocessor {
    */
   public void fromImageStruct(int height, int width, int nChannels, int mode, byte[] data,
       float[] dst, int dstOff) throws ImageException {
+    fromImageStruct(height, width, nChannels, mode, data, 0, data == null ? 0 : data.length,
+        dst, dstOff);
+  }
+
+  /**
+   * As {@link #fromImageStruct(int, int, int, int, byte[], float[], int)}, with the pixels at
+   * {@code data[dataOff, dataOff + dataLength)}: a caller can reuse one buffer for every row.
+   */
+  public void fromImageStruct(int height, int width, int nChannels, int mode, byte[] data,
+      int dataOff, int dataLength, float[] dst, int dstOff) throws ImageException {
     checkDst(dst, dstOff);
     if (data == null) {
       throw new ImageException(Code.NULL_INPUT, "struct",
@@ -123,12 +133,13 @@ public final class ImagePreprocessor {
           + " (OpenCV types CV_8UC1=0, CV_8UC3=16, CV_8UC4=24)");
     }
     long expected = (long) height * width * nChannels;
-    if (data.length != expected) {
+    if (dataLength != expected) {
       throw new ImageException(Code.SHAPE_MISMATCH, "struct", "cannot read image struct: data has "
-          + data.length + " bytes, height x width x nChannels = " + height + "x" + width + "x"
+          + dataLength + " bytes, height x width x nChannels = " + height + "x" + width + "x"
           + nChannels + " = " + expected);
     }
-    PixelSource src = PixelSource.ofBgr(height, width, nChannels, data,
+    Objects.checkFromIndexSize(dataOff, dataLength, data.length);
+    PixelSource src = PixelSource.ofBgr(height, width, nChannels, data, dataOff,
         options.channels() == 1);
     Resampler.run(src, 1, options, dst, dstOff);
   }

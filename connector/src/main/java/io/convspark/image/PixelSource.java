@@ -74,9 +74,10 @@ final class PixelSource {
   }
 
   /** A Spark struct: uint8 HWC, B,G,R(,A) or gray. Sizes are validated by the caller. */
-  static PixelSource ofBgr(int height, int width, int nChannels, byte[] data, boolean grayOut) {
+  static PixelSource ofBgr(int height, int width, int nChannels, byte[] data, int base,
+      boolean grayOut) {
     int[] offsets = nChannels == 1 ? new int[] {0} : new int[] {2, 1, 0}; // R, G, B offsets
-    return new PixelSource(width, height, BYTES, nChannels == 1, grayOut, data, null, 0,
+    return new PixelSource(width, height, BYTES, nChannels == 1, grayOut, data, null, base,
         width * nChannels, nChannels, offsets, null, null, null);
   }
 

@@ -19,6 +19,7 @@ final class RowConverter {
   private final int h;
   private final int w;
   private final int c;
+  private byte[] pixels = new byte[0];
 
   RowConverter(InferenceSettings s, InputKind kind) {
     this.kind = kind;
@@ -73,8 +74,14 @@ final class RowConverter {
             + names[k] + "' is null", "struct");
       }
     }
+    // One reused buffer: b.bytes.get(i) would allocate a copy of every image (150 KB at 224).
+    int length = b.bytes.getValueLength(i);
+    if (pixels.length < length) {
+      pixels = new byte[length];
+    }
+    b.bytes.getDataBuffer().getBytes(b.bytes.getStartOffset(i), pixels, 0, length);
     images.fromImageStruct(b.height.get(i), b.width.get(i), b.channels.get(i), b.mode.get(i),
-        b.bytes.get(i), dst, off);
+        pixels, 0, length, dst, off);
     return null;
   }
 

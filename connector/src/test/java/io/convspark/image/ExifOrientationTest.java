@@ -60,7 +60,7 @@ class ExifOrientationTest {
     int h = 2;
     byte[] gray = {1, 2, 3, 4, 5, 6};
     for (int o = 1; o <= 8; o++) {
-      PixelSource src = PixelSource.ofBgr(h, w, 1, gray, true);
+      PixelSource src = PixelSource.ofBgr(h, w, 1, gray, 0, true);
       int[][] ref = reference(new int[][] {{1, 2, 3}, {4, 5, 6}}, o);
       float[] out = new float[6];
       Resampler.run(src, o, identity(ref.length, ref[0].length, 1, ChannelOrder.RGB), out, 0);

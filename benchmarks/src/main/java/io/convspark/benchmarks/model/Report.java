@@ -158,6 +158,22 @@ final class Report {
     }
     s.append(f("| ORT in `mapPartitions`, one session per partition, 1 intra-op thread |"
         + " %.1f | %.0f%% |%n", ort, 100 * ort / plain));
+    if (spark.containsKey("convsparkLong")) {
+      String n = spark.get("longImages");
+      double ourLong = Double.parseDouble(spark.get("convsparkLong"));
+      double inLong = Double.parseDouble(spark.get("tasksInferenceImagesPerSecondLong"));
+      double ortLong = Double.parseDouble(spark.get("ortMapPartitionsLong"));
+      s.append(f("| `df.transform(model.infer())`, jobs of %s images | %.1f | %.0f%% |%n", n,
+          ourLong, 100 * ourLong / plain));
+      s.append(f("| the same, time inside `ModelSession.run` only | %.1f | %.0f%% |%n", inLong,
+          100 * inLong / plain));
+      s.append(f("| ORT in `mapPartitions`, jobs of %s images | %.1f | %.0f%% |%n", n, ortLong,
+          100 * ortLong / plain));
+      s.append(f("%nA job of %s images takes about a second: Spark's planning and scheduling,"
+          + " its driver code still being JIT-compiled (C2 threads took 7 %% of the CPU in"
+          + " such runs) and the two tasks ending apart weigh on it; the %s-image jobs show"
+          + " the rate a batch job settles to.%n", spark.get("images"), n));
+    }
     s.append(f("%nMemory of the Spark JVM (max heap %s MiB): peak RSS (VmHWM) after the"
         + " ConvSpark job, before the ORT baseline runs, **%d MiB**; bound: model %d MiB +"
         + " arena %d MiB x 2 tasks + 300 MiB = %d MiB: %s. For scale: peak before Spark"

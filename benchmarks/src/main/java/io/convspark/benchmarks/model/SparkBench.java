@@ -72,6 +72,22 @@ public final class SparkBench {
       result("ortMapPartitions", median(runs, () -> timed(images, () -> df.mapPartitions(
           new OrtPartition(bytes), Encoders.row(out)).write().format("noop")
           .mode("overwrite").save())));
+      // Each job also pays Spark's fixed costs (planning, scheduling, the driver's code still
+      // being JIT-compiled, the two tasks ending apart): a longer job shows the per-image rate.
+      int longImages = Integer.getInteger("bench.longImages", 4 * images);
+      if (longImages > images) {
+        df.unpersist(true);
+        Dataset<Row> big = imageFrame(spark, longImages);
+        result("longImages", longImages);
+        result("convsparkLong", median(runs, () -> timed(longImages, () -> big.transform(
+            model.infer().inputCol("image").batchSize(BATCH)).write().format("noop")
+            .mode("overwrite").save())));
+        InferenceMetrics ml = io.convspark.spark.ConvInference.lastMetrics();
+        result("tasksInferenceImagesPerSecondLong", 2 * ml.images() / ml.inferenceSeconds());
+        result("ortMapPartitionsLong", median(runs, () -> timed(longImages, () ->
+            big.mapPartitions(new OrtPartition(bytes), Encoders.row(out)).write()
+            .format("noop").mode("overwrite").save())));
+      }
     } finally {
       spark.stop();
     }
