@@ -33,8 +33,10 @@ public class ConvKernelBenchmark {
     DEPTHWISE_3X3("dw 3x3 112x112x32", "ih112iw112ic32oc32kh3kw3sh1sw1p1_1_1_1dh1dw1g32"),
     STEM_7X7("stem 7x7/2 224x224x3->64", "ih224iw224ic3oc64kh7kw7sh2sw2p3_3_3_3dh1dw1g1"),
     GROUPED_3X3("grouped 3x3 28x28x64 g4", "ih28iw28ic64oc64kh3kw3sh1sw1p1_1_1_1dh1dw1g4"),
-    // Fits in L2 per thread: shows that at 2 threads the 112x112 case is bound by L3 bandwidth.
-    DEPTHWISE_L2("dw 3x3 56x56x32 (L2-resident)", "ih56iw56ic32oc32kh3kw3sh1sw1p1_1_1_1dh1dw1g32");
+    // Fits in L2 per thread: the 112x112 case's 2-thread scaling without its L3 traffic.
+    DEPTHWISE_L2("dw 3x3 56x56x32 (L2-resident)", "ih56iw56ic32oc32kh3kw3sh1sw1p1_1_1_1dh1dw1g32"),
+    // A short reduction over a large image (RegNetX-400MF at 360x640, its first 1x1 conv).
+    GEMM_K32("1x1 180x320x32->32 (K=32)", "ih180iw320ic32oc32kh1kw1sh1sw1p0_0_0_0dh1dw1g1");
 
     final String label;
     final String descriptor;

@@ -13,11 +13,16 @@ import org.junit.jupiter.api.Test;
 /** A finished task's one-thread session and buffers go to the next task; nothing else does. */
 class TaskBuffersTest {
   private static final String HASH = "task-buffers-test";
-  private final ConvModel model = ConvModel.load(Models.convBnRelu(9), null);
+  private final ConvModel model = cache(HASH, ConvModel.load(Models.convBnRelu(9), null));
+
+  /** Puts the model in the executor cache, as a task's first use does. */
+  private static ConvModel cache(String hash, ConvModel m) {
+    return ExecutorModels.get(hash, () -> m.toCompiledChunks(1 << 20), () -> { });
+  }
 
   @AfterEach
   void clear() {
-    TaskBuffers.clear();
+    ExecutorModels.clear();
   }
 
   @Test
@@ -63,5 +68,40 @@ class TaskBuffersTest {
     for (TaskBuffers t : sets) {
       assertTrue(t.session.isClosed());
     }
+  }
+
+  @Test
+  void theExecutorKeepsTheLastModelsAndDropsTheIdleSetsOfOthers() {
+    TaskBuffers t = TaskBuffers.borrow(HASH, model, 1, false, 64);
+    t.close();
+    assertEquals(1, TaskBuffers.idle(HASH, 64));
+    int before = ExecutorModels.deserializations();
+    for (int i = 0; i < ExecutorModels.DEFAULT_MAX_MODELS; i++) {
+      cache("other-" + i, ConvModel.load(Models.convBnRelu(5 + i), null));
+    }
+    assertEquals(before + ExecutorModels.DEFAULT_MAX_MODELS, ExecutorModels.deserializations());
+    assertTrue(!ExecutorModels.cached(HASH), "the least recently used model is dropped");
+    assertTrue(ExecutorModels.cached("other-0"));
+    assertEquals(0, TaskBuffers.idle(HASH, 64));
+    assertTrue(t.session.isClosed(), "its idle session is closed with it");
+    TaskBuffers late = TaskBuffers.borrow(HASH, model, 1, false, 64);
+    late.close();
+    assertTrue(late.session.isClosed(), "a task of an evicted model does not pool its set");
+  }
+
+  @Test
+  void idleSetsAreBoundedOverAllModels() {
+    ConvModel other = cache("other", ConvModel.load(Models.convBnRelu(7), null));
+    int cores = Runtime.getRuntime().availableProcessors();
+    TaskBuffers[] sets = new TaskBuffers[cores + 1];
+    for (int i = 0; i < sets.length; i++) {
+      sets[i] = i % 2 == 0 ? TaskBuffers.borrow(HASH, model, 1, false, 64)
+          : TaskBuffers.borrow("other", other, 1, false, 32);
+    }
+    for (TaskBuffers t : sets) {
+      t.close();
+    }
+    assertEquals(cores, TaskBuffers.idle(HASH, 64) + TaskBuffers.idle("other", 32));
+    assertTrue(sets[sets.length - 1].session.isClosed(), "the set over the bound is closed");
   }
 }
