@@ -166,7 +166,7 @@ public final class SparkBench {
    * Pre-decoded image structs (Spark's image schema) made by the tasks, not the driver, in 2
    * partitions, cached and counted: the input is in memory before any timed run.
    */
-  private static Dataset<Row> imageFrame(SparkSession spark, int images) {
+  static Dataset<Row> imageFrame(SparkSession spark, int images) {
     StructType schema = new StructType().add("image", ImageSchema.columnSchema());
     Dataset<Row> df = spark.range(0, images, 1, Integer.getInteger("bench.partitions", 2)).map((MapFunction<Long, Row>) i ->
         RowFactory.create(RowFactory.create("img-" + i, SIZE, SIZE, 3, 16, image(i))),
