@@ -2,18 +2,13 @@ package io.convspark.it;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,7 +22,9 @@ final class LocalCluster implements AutoCloseable {
   final Path logs;
   final String classpath;
   final String master;
-  private final int masterUi;
+  private static final Pattern MASTER_URL =
+      Pattern.compile("Starting Spark master at (spark://[\\w.:-]+)");
+  private static final Pattern REGISTERED_WORKER = Pattern.compile("Registering worker ");
   private final List<Process> processes = new ArrayList<>();
 
   LocalCluster(int workers) throws Exception {
@@ -43,20 +40,20 @@ final class LocalCluster implements AutoCloseable {
       }
     }
     classpath = jars + File.separator + "*";
-    int port = freePort();
-    masterUi = freePort();
-    master = "spark://127.0.0.1:" + port;
     try {
-      start(logs.resolve("master.log"), "org.apache.spark.deploy.master.Master", "--host",
-          "127.0.0.1", "--port", Integer.toString(port), "--webui-port",
-          Integer.toString(masterUi));
+      // Port 0 everywhere: a port picked in advance can be taken by another JVM's ephemeral
+      // port before the master binds it, and Spark then silently binds the next one.
+      Path masterLog = logs.resolve("master.log");
+      start(masterLog, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
+          "--port", "0", "--webui-port", "0");
+      master = awaitLog(masterLog, MASTER_URL, 1).group(1);
       for (int i = 0; i < workers; i++) {
         start(logs.resolve("worker" + i + ".log"), "org.apache.spark.deploy.worker.Worker",
-            "--host", "127.0.0.1", "--cores", "1", "--memory", "1g", "--webui-port",
-            Integer.toString(freePort()), "--work-dir",
+            "--host", "127.0.0.1", "--port", "0", "--cores", "1", "--memory", "1g",
+            "--webui-port", "0", "--work-dir",
             Files.createDirectories(home.resolve("work" + i)).toString(), master);
       }
-      waitForWorkers(workers);
+      awaitLog(masterLog, REGISTERED_WORKER, workers);
     } catch (Exception | AssertionError e) {
       close();
       throw e;
@@ -98,31 +95,26 @@ final class LocalCluster implements AutoCloseable {
     return out;
   }
 
-  private void waitForWorkers(int workers) throws Exception {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  /** Waits until {@code log} holds {@code count} matches of {@code p}; returns the last one. */
+  private static MatchResult awaitLog(Path log, Pattern p, int count) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    String last = "";
+    String text = "";
     while (System.nanoTime() < deadline) {
-      try {
-        last = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + masterUi
-            + "/json/")).timeout(Duration.ofSeconds(2)).build(),
-            HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = Pattern.compile("\"aliveworkers\"\\s*:\\s*(\\d+)").matcher(last);
-        if (m.find() && Integer.parseInt(m.group(1)) >= workers) {
-          return;
-        }
-      } catch (IOException e) {
-        last = e.toString();
+      text = Files.exists(log) ? Files.readString(log) : "";
+      Matcher m = p.matcher(text);
+      int seen = 0;
+      MatchResult last = null;
+      while (m.find()) {
+        seen++;
+        last = m.toMatchResult();
       }
-      Thread.sleep(500);
+      if (seen >= count) {
+        return last;
+      }
+      Thread.sleep(250);
     }
-    throw new AssertionError("the master did not see " + workers + " workers in 90 s: " + last);
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    throw new AssertionError("waited 90 s for " + count + " line(s) matching '" + p + "' in "
+        + log + "; it holds:\n" + text);
   }
 
   @Override
