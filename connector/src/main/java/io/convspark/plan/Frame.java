@@ -18,6 +18,8 @@ final class Frame {
   final int[] offsets;
   /** Where the model's tail runs over groups of images (see TailSegment), or null. */
   Frame tail;
+  /** Per-step nanoseconds while this frame's runs are profiled, else null. */
+  long[] stepNanos;
 
   Frame(WorkerPool pool, int slots, int maxInputs) {
     this.pool = pool;

@@ -74,6 +74,8 @@ public final class ModelCompiler {
     for (Node n : g.nodes()) {
       steps.add(planner.plan(n));
     }
+    int[] outputValues = g.outputs().stream().mapToInt(ids::get).toArray();
+    BandedConvPair.fuseAll(new ArrayList<>(g.nodes()), steps, size, outputValues, planner);
     MemoryPlan.Liveness live = liveness(g, ids, size.length, steps);
     MemoryPlan memory = MemoryPlan.plan(size, live.storage(), live.first(), live.last());
     long arenaBytes = 4 * memory.arenaPerImage;

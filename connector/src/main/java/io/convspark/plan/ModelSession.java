@@ -36,6 +36,7 @@ public final class ModelSession implements AutoCloseable {
   private boolean closed;
   /** Per-step nanoseconds while profiling, else null (the run loop then adds no clock reads). */
   private long[] stepNanos;
+  private boolean profileByImage;
   private int profiledRuns;
   // The batch being split by image, read by the workers after pool.run publishes it.
   private float[] shareIn;
@@ -107,7 +108,8 @@ public final class ModelSession implements AutoCloseable {
       }
     }
     int threads = imageFrames.length;
-    int perWorker = splitImages && stepNanos == null && threads > 1 ? batch / threads : 0;
+    boolean split = splitImages && (stepNanos == null || profileByImage) && threads > 1;
+    int perWorker = split ? batch / threads : 0;
     if (perWorker > 0) {
       shareIn = nhwc;
       shareInOff = inOff;
@@ -232,6 +234,7 @@ public final class ModelSession implements AutoCloseable {
 
   private void runSteps(Frame f, int from, int to) {
     Step[] steps = model.steps;
+    long[] stepNanos = f.stepNanos;
     if (stepNanos == null) {
       for (int i = from; i < to; i++) {
         steps[i].run(f);
@@ -253,8 +256,30 @@ public final class ModelSession implements AutoCloseable {
    * every layer is split across the threads (images are not split), so steps can be timed.
    */
   public void profile(boolean on) {
-    stepNanos = on ? new long[model.steps.length] : null;
+    profile(on, false);
+  }
+
+  /**
+   * Like {@link #profile(boolean)}; with {@code byImage} a batch is still split by image as when
+   * not profiling, each worker timing its own steps, and a step's time per batch is the mean
+   * over the workers (each worker's caches and memory traffic as in production).
+   */
+  public void profile(boolean on, boolean byImage) {
+    int n = model.steps.length;
+    stepNanos = on ? new long[n] : null;
+    profileByImage = on && byImage;
     profiledRuns = 0;
+    setNanos(frame, stepNanos);
+    for (Frame f : imageFrames) {
+      setNanos(f, profileByImage ? new long[n] : null);
+    }
+  }
+
+  private static void setNanos(Frame f, long[] nanos) {
+    f.stepNanos = nanos;
+    if (f.tail != null) {
+      f.tail.stepNanos = nanos;
+    }
   }
 
   /** The time per fused step since {@link #profile(boolean) profile(true)}, in plan order. */
@@ -265,7 +290,11 @@ public final class ModelSession implements AutoCloseable {
     java.util.List<StepTime> out = new java.util.ArrayList<>();
     for (int i = 0; i < model.steps.length; i++) {
       Step s = model.steps[i];
-      out.add(new StepTime(s.name, s.opType, s.flops() / 1e9, stepNanos[i], profiledRuns));
+      long nanos = stepNanos[i];
+      for (Frame f : imageFrames) {
+        nanos += f.stepNanos == null ? 0 : f.stepNanos[i] / imageFrames.length;
+      }
+      out.add(new StepTime(s.name, s.opType, s.flops() / 1e9, nanos, profiledRuns));
     }
     return out;
   }

@@ -101,6 +101,14 @@ final class StepPlanner {
       throw Geometry.fail(g, n, "weights '" + n.input(1) + "' must be a float constant");
     }
     Conv2dShape s = Geometry.conv(g, n, x, w.shape());
+    String res = n.stringAttr("_residual", null);
+    Conv2dPlan plan = convPlan(n, s);
+    return new Steps.Conv(n.name(), plan, id(n.input(0)), res == null ? -1 : id(n.input(3)),
+        id(n.output(0)));
+  }
+
+  /** A plan of conv node {@code n}'s weights, bias and epilogue for shape {@code s}. */
+  Conv2dPlan convPlan(Node n, Conv2dShape s) {
     float[] bias = null;
     if (n.hasInput(2)) {
       Tensor b = g.constant(n.input(2));
@@ -113,9 +121,7 @@ final class StepPlanner {
     String res = n.stringAttr("_residual", null);
     Epilogue e = Epilogue.of(ActivationSpec.fused(n),
         res == null ? Epilogue.Residual.NONE : Epilogue.Residual.valueOf(res));
-    Conv2dPlan plan = Conv2dPlan.create(s, w.floats(), bias, e, ks, weights);
-    return new Steps.Conv(n.name(), plan, id(n.input(0)), res == null ? -1 : id(n.input(3)),
-        id(n.output(0)));
+    return Conv2dPlan.create(s, g.constant(n.input(1)).floats(), bias, e, ks, weights);
   }
 
   private Step gemm(Node n) {

@@ -41,4 +41,22 @@ class StepProfileTest {
       assertThrows(IllegalStateException.class, s::stepTimes);
     }
   }
+
+  @Test
+  void profilingByImageKeepsTheSplitAndTimesEveryWorkersSteps() {
+    ConvModel model = ConvModel.load(Models.resnetStyle(41), null);
+    int batch = 4;
+    float[] in = OnnxModelBuilder.random(9, batch * model.compiled().inputSize());
+    try (ModelSession s = model.newSession(2)) {
+      float[] plain = s.run(in, batch)[0];
+      s.profile(true, true);
+      float[] profiled = s.run(in, batch)[0];
+      assertArrayEquals(plain, profiled);
+      List<StepTime> times = s.stepTimes();
+      assertTrue(times.stream().allMatch(t -> t.runs() == 1 && t.nanos() >= 0));
+      assertTrue(times.stream().mapToLong(StepTime::nanos).sum() > 0, "no time recorded");
+      s.profile(true, true);
+      assertEquals(0, s.stepTimes().stream().mapToLong(StepTime::nanos).sum());
+    }
+  }
 }

@@ -28,8 +28,13 @@ final class LayerProfile {
     }
   }
 
+  /** With -Dbench.profileByImage=true a batch stays split by image while profiled. */
   static void enable(ModelSession s, boolean on) throws ReflectiveOperationException {
-    ModelSession.class.getMethod("profile", boolean.class).invoke(s, on);
+    if (Boolean.getBoolean("bench.profileByImage")) {
+      ModelSession.class.getMethod("profile", boolean.class, boolean.class).invoke(s, on, true);
+    } else {
+      ModelSession.class.getMethod("profile", boolean.class).invoke(s, on);
+    }
   }
 
   /**

@@ -59,6 +59,16 @@ final class OrtModel implements AutoCloseable {
     }
   }
 
+  /** Runs once and returns output 0 flattened (for the agreement check, not timed). */
+  float[] output() throws OrtException {
+    try (OrtSession.Result r = session.run(Map.of(inputName, input))) {
+      FloatBuffer fb = ((OnnxTensor) r.get(0)).getFloatBuffer();
+      float[] out = new float[fb.remaining()];
+      fb.get(out);
+      return out;
+    }
+  }
+
   /** Ends the session's profiling (see {@link OrtProfile}) and returns the JSON file's path. */
   String endProfiling() throws OrtException {
     return session.endProfiling();

@@ -47,6 +47,7 @@ final class PairedRun {
         ours.run(nhwc, 0, n, outs);
         ort.run();
       }
+      checkAgreement(c, outs[0], ort.output());
       double[] a = new double[runs];
       double[] b = new double[runs];
       for (int i = 0; i < runs; i++) {
@@ -65,6 +66,25 @@ final class PairedRun {
       return new Result(c, model.compiled().gflopsPerImage(), a, b, layers, ortNodes,
           model.compiled().parameterBytes(), model.compiled().sessionArenaBytes(n, c.threads()));
     }
+  }
+
+  /**
+   * Both engines' outputs on the benchmark batch: a model that runs fast but wrong must not
+   * give a number. Fails above 1e-3 of the largest reference value.
+   */
+  private static void checkAgreement(ModelCase c, float[] ours, float[] ref) {
+    double maxRef = 0;
+    double maxDiff = 0;
+    for (int i = 0; i < ref.length; i++) {
+      maxRef = Math.max(maxRef, Math.abs(ref[i]));
+      maxDiff = Math.max(maxDiff, Math.abs(ref[i] - ours[i]));
+    }
+    if (ours.length < ref.length || !(maxDiff <= 1e-3 * maxRef)) {
+      throw new IllegalStateException(c + ": ConvSpark's output differs from ORT's by "
+          + maxDiff + " (max |ref| " + maxRef + ", " + ref.length + " values), over 1e-3 of it");
+    }
+    System.out.printf("%s: outputs agree with ORT, max |diff| %.2e of max |ref| %.2e%n", c,
+        maxDiff, maxRef);
   }
 
   /** ConvSpark alone, three profiled batches (timing each step adds only clock reads). */
