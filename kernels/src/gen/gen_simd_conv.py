@@ -35,15 +35,21 @@ def conv_name(nv, rb, wrap, masked, linear=False):
 
 
 def conv_method(nv, rb, wrap, masked, linear=False, accumulate=False, contiguous=False,
-                partial=False):
+                partial=False, residual=False):
     L = []
     a = L.append
     tails = tail_only(nv, masked, partial, contiguous)
     base_name = conv_name(nv, rb, wrap, masked, linear)
     if partial:
         base_name = base_name[:-1] + "p"
-    name = base_name + ("a" if accumulate else "") + ("c" if contiguous else "")
-    if partial and not contiguous:
+    name = base_name + ("a" if accumulate else "") + ("c" if contiguous else "") + (
+        "r" if residual else "")
+    rparams = ", float[] res, int rOff" if residual else ""
+    if residual:
+        a(f"  /** As {base_name}, adding the residual {{@code res}} (laid out like the outputs, from"
+          f" {{@code rOff}}) before the clamp: ResNet's add + ReLU in the tile's one store, not a"
+          f" second pass that reloads what the tile just stored. Full panels only. */")
+    elif partial and not contiguous:
         a(f"  /** As {conv_name(nv, rb, wrap, masked, linear)}{'a' if accumulate else ''}, for a panel"
           f" whose last vector is partial (through Tails). */")
     elif contiguous:
@@ -69,13 +75,13 @@ def conv_method(nv, rb, wrap, masked, linear=False, accumulate=False, contiguous
             a(f"  /** As conv{nv}x{rb}, for a tile that crosses output rows. */")
         a(f"  static void {name}(float[] in, int inBase, int ps, int col, int rowW, int rowJump,")
         a(f"      int[] kOff, int kTotal, float[] w, int wOff, float[] out, int ob, int ops, int lastLanes,")
-        a(f"      float lo, float hi) {{")
+        a(f"      float lo, float hi{rparams}) {{")
     else:
         if not masked:
             a(f"  /** {rb} pixels x {nv} vectors: {rb * nv} accumulators, {nv} weight loads and {rb}"
               f" broadcasts per step. */")
         a(f"  static void {name}(float[] in, int inBase, int ps, int[] kOff, int kTotal,")
-        a(f"      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {{")
+        a(f"      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi{rparams}) {{")
     if accumulate:
         if masked and not tails:
             a(f"    VectorMask<Float> m = Species.prefix(lastLanes);")
@@ -131,8 +137,15 @@ def conv_method(nv, rb, wrap, masked, linear=False, accumulate=False, contiguous
         a(f"    VectorMask<Float> m = Species.prefix(lastLanes);")
     for r in range(rb):
         base = "ob" if r == 0 else f"ob + {r} * ops"
+        rbase = "rOff" if r == 0 else f"rOff + {r} * ops"
         for v in range(nv):
-            if v < nv - 1 or not masked or (contiguous and r < rb - 1):
+            if residual:
+                # Same bits as the epilogue pass: (bias + sum) + residual, then the clamp. The
+                # fresh residual vector's exact type keeps add intrinsified (see the top).
+                m = ", m" if v == nv - 1 and masked else ""
+                a(f"    lov.max(FloatVector.fromArray(F, res, {rbase} + {v} * L).add(a{r}_{v}))"
+                  f".min(hiv).intoArray(out, {base} + {v} * L{m});")
+            elif v < nv - 1 or not masked or (contiguous and r < rb - 1):
                 a(f"    lov.max(a{r}_{v}).min(hiv).intoArray(out, {base} + {v} * L);")
             elif tails:
                 a(f"    Tails.store(lov.max(a{r}_{v}).min(hiv), out, {base} + {v} * L, lastLanes);")
@@ -498,6 +511,35 @@ def dispatch():
     return "\n".join(L)
 
 
+def residual_dispatch():
+    """Full 4x6 panels with the residual added in the store; other tiles return false."""
+    L = []
+    a = L.append
+    a("  @Override")
+    a("  public boolean convTileResidual(int nv, int rb, float[] in, int inBase, int ps, int col,")
+    a("      int rowW, int rowJump, int[] kOff, int kTotal, float[] w, int wOff, float[] out, int ob,")
+    a("      int ops, int lastLanes, float lo, float hi, float[] res, int rOff) {")
+    a("    if (!RESIDUAL_TILES || nv != 4 || rb != 6 || lastLanes != L) {")
+    a("      return false;")
+    a("    }")
+    a("    if (col + rb <= rowW) {")
+    a("      if (kOff == null) {")
+    a("        gemm4x6mr(in, inBase, ps, null, kTotal, w, wOff, out, ob, ops, L, lo, hi, res, rOff);")
+    a("      } else {")
+    a("        conv4x6mr(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, L, lo, hi, res, rOff);")
+    a("      }")
+    a("    } else {")
+    a("      if (kOff == null) {")
+    a("        return false;")
+    a("      }")
+    a("      conv4x6wmr(in, inBase, ps, col, rowW, rowJump, kOff, kTotal, w, wOff, out, ob, ops, L,")
+    a("          lo, hi, res, rOff);")
+    a("    }")
+    a("    return true;")
+    a("  }")
+    return "\n".join(L)
+
+
 def gemm_dispatch():
     """Uniform tiles whose step k reads input offset k."""
     L = []
@@ -538,6 +580,11 @@ def main():
     methods += [conv_method(nv, rb, False, True, True, partial=True) for nv, rb in CONV_BLOCKS if not plain_stores(nv)]
     # GEMM tiles of a single partial block (MobileNetV2's 24-channel layers).
     methods += [conv_method(nv, rb, False, True, True, contiguous=True, partial=not plain_stores(nv)) for nv, rb in CONV_BLOCKS if rb > 1]
+    # Residual tiles (see residual_dispatch).
+    methods += [residual_dispatch(),
+                conv_method(4, 6, False, True, True, residual=True),
+                conv_method(4, 6, False, True, residual=True),
+                conv_method(4, 6, True, True, residual=True)]
     body = "\n\n".join([dispatch()] + methods)
     src = f"""// GENERATED by kernels/src/gen/gen_simd_conv.py; edit the generator, not this file.
 package io.convspark.kernels.internal.simd;
@@ -551,6 +598,13 @@ import jdk.incubator.vector.VectorMask;
 /** Generated register-blocked conv and depthwise micro-kernels, one flat loop each. */
 final class SimdConvKernels extends SimdConvSupport {{
   private static final int L = LANES;
+  /**
+   * Residual tiles on JDK 17 only (system property convspark.residualTiles overrides): JDK 25's
+   * C1 bails out of them ("out of virtual registers") and the kernel stays in boxing code; 18
+   * to 24 are not measured.
+   */
+  private static final boolean RESIDUAL_TILES = Boolean.parseBoolean(System.getProperty(
+      "convspark.residualTiles", String.valueOf(Runtime.version().feature() <= 17)));
 
 {body}
 }}

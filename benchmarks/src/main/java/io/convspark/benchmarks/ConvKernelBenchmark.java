@@ -40,14 +40,27 @@ public class ConvKernelBenchmark {
     // The next layer there: a stride-2 grouped 3x3 over the 7.4 MB image, read in place.
     GROUPED_S2("grouped 3x3/2 180x320x32 g2", "ih180iw320ic32oc32kh3kw3sh2sw2p1_1_1_1dh1dw1g2"),
     // Its stem: 3 input channels, 32 outputs (two vectors), stride 2.
-    STEM_3X3_S2("stem 3x3/2 360x640x3->32", "ih360iw640ic3oc32kh3kw3sh2sw2p1_1_1_1dh1dw1g1");
+    STEM_3X3_S2("stem 3x3/2 360x640x3->32", "ih360iw640ic3oc32kh3kw3sh2sw2p1_1_1_1dh1dw1g1"),
+    // ResNet-50's first-stage expansion: K=64, a 3.2 MB output, and its residual add.
+    GEMM_K64("1x1 56x56x64->256", "ih56iw56ic64oc256kh1kw1sh1sw1p0_0_0_0dh1dw1g1"),
+    GEMM_K64_RES("1x1 56x56x64->256 +residual", "ih56iw56ic64oc256kh1kw1sh1sw1p0_0_0_0dh1dw1g1",
+        true),
+    GEMM_K64_RES_L2("1x1 14x14x64->256 +residual (L2)", "ih14iw14ic64oc256kh1kw1sh1sw1p0_0_0_0dh1dw1g1",
+        true),
+    GEMM_K64_L2("1x1 14x14x64->256 (L2)", "ih14iw14ic64oc256kh1kw1sh1sw1p0_0_0_0dh1dw1g1");
 
     final String label;
     final String descriptor;
+    final boolean residual;
 
     Case(String label, String descriptor) {
+      this(label, descriptor, false);
+    }
+
+    Case(String label, String descriptor, boolean residual) {
       this.label = label;
       this.descriptor = descriptor;
+      this.residual = residual;
     }
 
     Conv2dShape shape() {
@@ -75,6 +88,7 @@ public class ConvKernelBenchmark {
   private float[] in;
   private float[] out;
   private float[] scratch;
+  private float[] residual;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -93,8 +107,11 @@ public class ConvKernelBenchmark {
     }
     out = new float[Math.max(1 << 18, (int) s.outputCount() + offset)];
     // Weights in a WeightStore, as a compiled model holds them (64-byte aligned).
-    plan = Conv2dPlan.create(s, w, bias, Epilogue.of(Activation.RELU), KernelProvider.get(),
-        new WeightStore());
+    Epilogue e = kernel.residual
+        ? Epilogue.of(Activation.RELU, Epilogue.Residual.BEFORE_ACTIVATION)
+        : Epilogue.of(Activation.RELU);
+    plan = Conv2dPlan.create(s, w, bias, e, KernelProvider.get(), new WeightStore());
+    residual = kernel.residual ? out.clone() : null;
     scratch = new float[(int) plan.scratchFloats()];
     pool = WorkerPool.create(threads);
   }
@@ -106,7 +123,7 @@ public class ConvKernelBenchmark {
 
   @Benchmark
   public float conv() {
-    plan.execute(pool, in, offset, out, offset, null, 0, 1, scratch, 0);
+    plan.execute(pool, in, offset, out, offset, residual, offset, 1, scratch, 0);
     return out[offset + (int) plan.shape().outputCount() - 1];
   }
 }

@@ -68,6 +68,10 @@ public final class Conv2dPlan {
   private final float clampLo;
   private final float clampHi;
   private final boolean epiloguePass;
+  /** Whether the residual may be added in the tile's store, clamped to [residualLo, hi]. */
+  private final boolean storeResidual;
+  private final float residualLo;
+  private final float residualHi;
   private final ParallelTask computeTask = this::computeItems;
   private final ParallelTask padTask = this::padRows;
   /** Depthwise: output columns whose whole kernel window lies inside the input. */
@@ -93,7 +97,7 @@ public final class Conv2dPlan {
   private final boolean rowsOuter;
   private static final int ROWS_OUTER_MAX_WEIGHTS = 16 << 10;
   /** A multiple of every tile height (4, 6, 8, 12), so chunk starts are tile starts. */
-  private static final int GEMM_CHUNK_PIXELS = 48;
+  private static final int GEMM_CHUNK_PIXELS = Integer.getInteger("convspark.gemmChunk", 48);
   private static final double PARALLEL_MIN_FLOPS = 5e5;
   /** SIMD sliding tiles are 8 wide, or 7 for a whole 7-wide row; narrower rows go direct. */
   private static final int SLIDING_MIN_WIDTH = 7;
@@ -112,6 +116,15 @@ public final class Conv2dPlan {
         && (act == Activation.Kind.NONE || act == Activation.Kind.RELU
             || act == Activation.Kind.CLIP);
     this.epiloguePass = !clampOnly;
+    // Add-then-clamp residuals can go into the tile's store (kernels permitting).
+    boolean clampAct = act == Activation.Kind.NONE || act == Activation.Kind.RELU
+        || act == Activation.Kind.CLIP;
+    this.storeResidual = e.hasResidual() && clampAct
+        && (e.residual() == Epilogue.Residual.BEFORE_ACTIVATION || act == Activation.Kind.NONE);
+    this.residualLo = act == Activation.Kind.NONE ? Float.NEGATIVE_INFINITY
+        : act == Activation.Kind.RELU ? 0f : e.activation().alpha();
+    this.residualHi = act == Activation.Kind.CLIP ? e.activation().beta()
+        : Float.POSITIVE_INFINITY;
     this.clampLo = !clampOnly || act == Activation.Kind.NONE ? Float.NEGATIVE_INFINITY
         : act == Activation.Kind.RELU ? 0f : e.activation().alpha();
     this.clampHi = !clampOnly || act != Activation.Kind.CLIP ? Float.POSITIVE_INFINITY
@@ -722,19 +735,25 @@ public final class Conv2dPlan {
       }
       int o = outBase + start * cout + oc;
       int tileIn = inBase + start * ps + jumps;
+      boolean stored = false; // residual and clamp applied in the tile's store
       if (sliding) {
         kernels.convSlideTile(rows, shape.strideW(), src, tileIn, ps / shape.strideW(), steps,
             kTotal,
             packed, wOff, c.out, o, cout, lastLanes, lo, hi);
       } else if (first) {
         int[] k = linear && col + rows <= rowW ? null : steps;
-        kernels.convTile(nv, rows, src, tileIn, ps, col, rowW, rowJump, k, kTotal, packed,
-            wOff, c.out, o, cout, lastLanes, lo, hi);
+        stored = epi && whole && storeResidual && kernels.convTileResidual(nv, rows, src, tileIn,
+            ps, col, rowW, rowJump, k, kTotal, packed, wOff, c.out, o, cout, lastLanes,
+            residualLo, residualHi, c.aux, resBase + start * cout + oc);
+        if (!stored) {
+          kernels.convTile(nv, rows, src, tileIn, ps, col, rowW, rowJump, k, kTotal, packed,
+              wOff, c.out, o, cout, lastLanes, lo, hi);
+        }
       } else {
         kernels.convTileAccumulate(nv, rows, src, tileIn, ps, col, rowW, rowJump, steps, kTotal,
             packed, wOff, c.out, o, cout, lastLanes, lo, hi);
       }
-      if (epi) {
+      if (epi && !stored) {
         kernels.epilogue(epilogue, c.out, o, cout, rows, ch, c.aux, resBase + start * cout + oc,
             cout);
       }

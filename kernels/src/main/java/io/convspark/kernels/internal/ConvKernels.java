@@ -32,6 +32,18 @@ public interface ConvKernels {
       int outPixStride, int lastLanes, float lo, float hi);
 
   /**
+   * As {@link #convTile}, adding {@code res} (laid out like the outputs, from {@code resBase})
+   * to the accumulators before the clamp, in the tile's one store. Returns false, writing
+   * nothing, for tiles it has no kernel for; the caller then runs convTile and the epilogue.
+   */
+  default boolean convTileResidual(int nv, int rb, float[] in, int inBase, int inPixStride,
+      int col, int rowW, int rowJump, int[] kOff, int kTotal, float[] w, int wOff, float[] out,
+      int outBase, int outPixStride, int lastLanes, float lo, float hi, float[] res,
+      int resBase) {
+    return false;
+  }
+
+  /**
    * As {@link #convTile} for {@code nv == 4}, but the accumulators start from the outputs
    * already stored instead of the bias (at {@code w[wOff]}, not read): one slice of a reduction
    * too long for its weight panel to stay in L2. Same bits as the unsliced tile.

@@ -10,6 +10,13 @@ import jdk.incubator.vector.VectorMask;
 /** Generated register-blocked conv and depthwise micro-kernels, one flat loop each. */
 final class SimdConvKernels extends SimdConvSupport {
   private static final int L = LANES;
+  /**
+   * Residual tiles on JDK 17 only (system property convspark.residualTiles overrides): JDK 25's
+   * C1 bails out of them ("out of virtual registers") and the kernel stays in boxing code; 18
+   * to 24 are not measured.
+   */
+  private static final boolean RESIDUAL_TILES = Boolean.parseBoolean(System.getProperty(
+      "convspark.residualTiles", String.valueOf(Runtime.version().feature() <= 17)));
 
   @Override
   public void convTile(int nv, int rb, float[] in, int inBase, int ps, int col, int rowW,
@@ -4861,5 +4868,368 @@ final class SimdConvKernels extends SimdConvSupport {
     lov.max(a9_0).min(hiv).intoArray(out, ob + 9 * ops + 0 * L);
     lov.max(a10_0).min(hiv).intoArray(out, ob + 10 * ops + 0 * L);
     Tails.store(lov.max(a11_0).min(hiv), out, ob + 11 * ops + 0 * L, lastLanes);
+  }
+
+  @Override
+  public boolean convTileResidual(int nv, int rb, float[] in, int inBase, int ps, int col,
+      int rowW, int rowJump, int[] kOff, int kTotal, float[] w, int wOff, float[] out, int ob,
+      int ops, int lastLanes, float lo, float hi, float[] res, int rOff) {
+    if (!RESIDUAL_TILES || nv != 4 || rb != 6 || lastLanes != L) {
+      return false;
+    }
+    if (col + rb <= rowW) {
+      if (kOff == null) {
+        gemm4x6mr(in, inBase, ps, null, kTotal, w, wOff, out, ob, ops, L, lo, hi, res, rOff);
+      } else {
+        conv4x6mr(in, inBase, ps, kOff, kTotal, w, wOff, out, ob, ops, L, lo, hi, res, rOff);
+      }
+    } else {
+      if (kOff == null) {
+        return false;
+      }
+      conv4x6wmr(in, inBase, ps, col, rowW, rowJump, kOff, kTotal, w, wOff, out, ob, ops, L,
+          lo, hi, res, rOff);
+    }
+    return true;
+  }
+
+  /** As gemm4x6m, adding the residual {@code res} (laid out like the outputs, from {@code rOff}) before the clamp: ResNet's add + ReLU in the tile's one store, not a second pass that reloads what the tile just stored. Full panels only. */
+  static void gemm4x6mr(float[] in, int inBase, int ps, int[] kOff, int kTotal,
+      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi, float[] res, int rOff) {
+    FloatVector b0 = FloatVector.fromArray(F, w, wOff + 0 * L);
+    FloatVector b1 = FloatVector.fromArray(F, w, wOff + 1 * L);
+    FloatVector b2 = FloatVector.fromArray(F, w, wOff + 2 * L);
+    FloatVector b3 = FloatVector.fromArray(F, w, wOff + 3 * L);
+    FloatVector a0_0 = b0;
+    FloatVector a0_1 = b1;
+    FloatVector a0_2 = b2;
+    FloatVector a0_3 = b3;
+    FloatVector a1_0 = b0;
+    FloatVector a1_1 = b1;
+    FloatVector a1_2 = b2;
+    FloatVector a1_3 = b3;
+    FloatVector a2_0 = b0;
+    FloatVector a2_1 = b1;
+    FloatVector a2_2 = b2;
+    FloatVector a2_3 = b3;
+    FloatVector a3_0 = b0;
+    FloatVector a3_1 = b1;
+    FloatVector a3_2 = b2;
+    FloatVector a3_3 = b3;
+    FloatVector a4_0 = b0;
+    FloatVector a4_1 = b1;
+    FloatVector a4_2 = b2;
+    FloatVector a4_3 = b3;
+    FloatVector a5_0 = b0;
+    FloatVector a5_1 = b1;
+    FloatVector a5_2 = b2;
+    FloatVector a5_3 = b3;
+    FloatVector lov = FloatVector.broadcast(F, lo);
+    FloatVector hiv = FloatVector.broadcast(F, hi);
+    int wp = wOff + 4 * L;
+    final int p1 = 1 * ps;
+    final int p2 = 2 * ps;
+    final int p3 = 3 * ps;
+    final int p4 = 4 * ps;
+    final int p5 = 5 * ps;
+    for (int k = 0; k < kTotal; k++) {
+      FloatVector w0 = FloatVector.fromArray(F, w, wp + 0 * L);
+      FloatVector w1 = FloatVector.fromArray(F, w, wp + 1 * L);
+      FloatVector w2 = FloatVector.fromArray(F, w, wp + 2 * L);
+      FloatVector w3 = FloatVector.fromArray(F, w, wp + 3 * L);
+      int src = inBase + k;
+      FloatVector x0 = FloatVector.broadcast(F, in[src]);
+      a0_0 = w0.fma(x0, a0_0);
+      a0_1 = w1.fma(x0, a0_1);
+      a0_2 = w2.fma(x0, a0_2);
+      a0_3 = w3.fma(x0, a0_3);
+      FloatVector x1 = FloatVector.broadcast(F, in[src + p1]);
+      a1_0 = w0.fma(x1, a1_0);
+      a1_1 = w1.fma(x1, a1_1);
+      a1_2 = w2.fma(x1, a1_2);
+      a1_3 = w3.fma(x1, a1_3);
+      FloatVector x2 = FloatVector.broadcast(F, in[src + p2]);
+      a2_0 = w0.fma(x2, a2_0);
+      a2_1 = w1.fma(x2, a2_1);
+      a2_2 = w2.fma(x2, a2_2);
+      a2_3 = w3.fma(x2, a2_3);
+      FloatVector x3 = FloatVector.broadcast(F, in[src + p3]);
+      a3_0 = w0.fma(x3, a3_0);
+      a3_1 = w1.fma(x3, a3_1);
+      a3_2 = w2.fma(x3, a3_2);
+      a3_3 = w3.fma(x3, a3_3);
+      FloatVector x4 = FloatVector.broadcast(F, in[src + p4]);
+      a4_0 = w0.fma(x4, a4_0);
+      a4_1 = w1.fma(x4, a4_1);
+      a4_2 = w2.fma(x4, a4_2);
+      a4_3 = w3.fma(x4, a4_3);
+      FloatVector x5 = FloatVector.broadcast(F, in[src + p5]);
+      a5_0 = w0.fma(x5, a5_0);
+      a5_1 = w1.fma(x5, a5_1);
+      a5_2 = w2.fma(x5, a5_2);
+      a5_3 = w3.fma(x5, a5_3);
+      wp += 4 * L;
+    }
+    VectorMask<Float> m = Species.prefix(lastLanes);
+    lov.max(FloatVector.fromArray(F, res, rOff + 0 * L).add(a0_0)).min(hiv).intoArray(out, ob + 0 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 1 * L).add(a0_1)).min(hiv).intoArray(out, ob + 1 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 2 * L).add(a0_2)).min(hiv).intoArray(out, ob + 2 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 3 * L).add(a0_3)).min(hiv).intoArray(out, ob + 3 * L, m);
+    lov.max(FloatVector.fromArray(F, res, rOff + 1 * ops + 0 * L).add(a1_0)).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 1 * ops + 1 * L).add(a1_1)).min(hiv).intoArray(out, ob + 1 * ops + 1 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 1 * ops + 2 * L).add(a1_2)).min(hiv).intoArray(out, ob + 1 * ops + 2 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 1 * ops + 3 * L).add(a1_3)).min(hiv).intoArray(out, ob + 1 * ops + 3 * L, m);
+    lov.max(FloatVector.fromArray(F, res, rOff + 2 * ops + 0 * L).add(a2_0)).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 2 * ops + 1 * L).add(a2_1)).min(hiv).intoArray(out, ob + 2 * ops + 1 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 2 * ops + 2 * L).add(a2_2)).min(hiv).intoArray(out, ob + 2 * ops + 2 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 2 * ops + 3 * L).add(a2_3)).min(hiv).intoArray(out, ob + 2 * ops + 3 * L, m);
+    lov.max(FloatVector.fromArray(F, res, rOff + 3 * ops + 0 * L).add(a3_0)).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 3 * ops + 1 * L).add(a3_1)).min(hiv).intoArray(out, ob + 3 * ops + 1 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 3 * ops + 2 * L).add(a3_2)).min(hiv).intoArray(out, ob + 3 * ops + 2 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 3 * ops + 3 * L).add(a3_3)).min(hiv).intoArray(out, ob + 3 * ops + 3 * L, m);
+    lov.max(FloatVector.fromArray(F, res, rOff + 4 * ops + 0 * L).add(a4_0)).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 4 * ops + 1 * L).add(a4_1)).min(hiv).intoArray(out, ob + 4 * ops + 1 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 4 * ops + 2 * L).add(a4_2)).min(hiv).intoArray(out, ob + 4 * ops + 2 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 4 * ops + 3 * L).add(a4_3)).min(hiv).intoArray(out, ob + 4 * ops + 3 * L, m);
+    lov.max(FloatVector.fromArray(F, res, rOff + 5 * ops + 0 * L).add(a5_0)).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 5 * ops + 1 * L).add(a5_1)).min(hiv).intoArray(out, ob + 5 * ops + 1 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 5 * ops + 2 * L).add(a5_2)).min(hiv).intoArray(out, ob + 5 * ops + 2 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 5 * ops + 3 * L).add(a5_3)).min(hiv).intoArray(out, ob + 5 * ops + 3 * L, m);
+  }
+
+  /** As conv4x6m, adding the residual {@code res} (laid out like the outputs, from {@code rOff}) before the clamp: ResNet's add + ReLU in the tile's one store, not a second pass that reloads what the tile just stored. Full panels only. */
+  static void conv4x6mr(float[] in, int inBase, int ps, int[] kOff, int kTotal,
+      float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi, float[] res, int rOff) {
+    FloatVector b0 = FloatVector.fromArray(F, w, wOff + 0 * L);
+    FloatVector b1 = FloatVector.fromArray(F, w, wOff + 1 * L);
+    FloatVector b2 = FloatVector.fromArray(F, w, wOff + 2 * L);
+    FloatVector b3 = FloatVector.fromArray(F, w, wOff + 3 * L);
+    FloatVector a0_0 = b0;
+    FloatVector a0_1 = b1;
+    FloatVector a0_2 = b2;
+    FloatVector a0_3 = b3;
+    FloatVector a1_0 = b0;
+    FloatVector a1_1 = b1;
+    FloatVector a1_2 = b2;
+    FloatVector a1_3 = b3;
+    FloatVector a2_0 = b0;
+    FloatVector a2_1 = b1;
+    FloatVector a2_2 = b2;
+    FloatVector a2_3 = b3;
+    FloatVector a3_0 = b0;
+    FloatVector a3_1 = b1;
+    FloatVector a3_2 = b2;
+    FloatVector a3_3 = b3;
+    FloatVector a4_0 = b0;
+    FloatVector a4_1 = b1;
+    FloatVector a4_2 = b2;
+    FloatVector a4_3 = b3;
+    FloatVector a5_0 = b0;
+    FloatVector a5_1 = b1;
+    FloatVector a5_2 = b2;
+    FloatVector a5_3 = b3;
+    FloatVector lov = FloatVector.broadcast(F, lo);
+    FloatVector hiv = FloatVector.broadcast(F, hi);
+    int wp = wOff + 4 * L;
+    final int p1 = 1 * ps;
+    final int p2 = 2 * ps;
+    final int p3 = 3 * ps;
+    final int p4 = 4 * ps;
+    final int p5 = 5 * ps;
+    for (int k = 0; k < kTotal; k++) {
+      FloatVector w0 = FloatVector.fromArray(F, w, wp + 0 * L);
+      FloatVector w1 = FloatVector.fromArray(F, w, wp + 1 * L);
+      FloatVector w2 = FloatVector.fromArray(F, w, wp + 2 * L);
+      FloatVector w3 = FloatVector.fromArray(F, w, wp + 3 * L);
+      int src = inBase + kOff[k];
+      FloatVector x0 = FloatVector.broadcast(F, in[src]);
+      a0_0 = w0.fma(x0, a0_0);
+      a0_1 = w1.fma(x0, a0_1);
+      a0_2 = w2.fma(x0, a0_2);
+      a0_3 = w3.fma(x0, a0_3);
+      FloatVector x1 = FloatVector.broadcast(F, in[src + p1]);
+      a1_0 = w0.fma(x1, a1_0);
+      a1_1 = w1.fma(x1, a1_1);
+      a1_2 = w2.fma(x1, a1_2);
+      a1_3 = w3.fma(x1, a1_3);
+      FloatVector x2 = FloatVector.broadcast(F, in[src + p2]);
+      a2_0 = w0.fma(x2, a2_0);
+      a2_1 = w1.fma(x2, a2_1);
+      a2_2 = w2.fma(x2, a2_2);
+      a2_3 = w3.fma(x2, a2_3);
+      FloatVector x3 = FloatVector.broadcast(F, in[src + p3]);
+      a3_0 = w0.fma(x3, a3_0);
+      a3_1 = w1.fma(x3, a3_1);
+      a3_2 = w2.fma(x3, a3_2);
+      a3_3 = w3.fma(x3, a3_3);
+      FloatVector x4 = FloatVector.broadcast(F, in[src + p4]);
+      a4_0 = w0.fma(x4, a4_0);
+      a4_1 = w1.fma(x4, a4_1);
+      a4_2 = w2.fma(x4, a4_2);
+      a4_3 = w3.fma(x4, a4_3);
+      FloatVector x5 = FloatVector.broadcast(F, in[src + p5]);
+      a5_0 = w0.fma(x5, a5_0);
+      a5_1 = w1.fma(x5, a5_1);
+      a5_2 = w2.fma(x5, a5_2);
+      a5_3 = w3.fma(x5, a5_3);
+      wp += 4 * L;
+    }
+    VectorMask<Float> m = Species.prefix(lastLanes);
+    lov.max(FloatVector.fromArray(F, res, rOff + 0 * L).add(a0_0)).min(hiv).intoArray(out, ob + 0 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 1 * L).add(a0_1)).min(hiv).intoArray(out, ob + 1 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 2 * L).add(a0_2)).min(hiv).intoArray(out, ob + 2 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 3 * L).add(a0_3)).min(hiv).intoArray(out, ob + 3 * L, m);
+    lov.max(FloatVector.fromArray(F, res, rOff + 1 * ops + 0 * L).add(a1_0)).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 1 * ops + 1 * L).add(a1_1)).min(hiv).intoArray(out, ob + 1 * ops + 1 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 1 * ops + 2 * L).add(a1_2)).min(hiv).intoArray(out, ob + 1 * ops + 2 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 1 * ops + 3 * L).add(a1_3)).min(hiv).intoArray(out, ob + 1 * ops + 3 * L, m);
+    lov.max(FloatVector.fromArray(F, res, rOff + 2 * ops + 0 * L).add(a2_0)).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 2 * ops + 1 * L).add(a2_1)).min(hiv).intoArray(out, ob + 2 * ops + 1 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 2 * ops + 2 * L).add(a2_2)).min(hiv).intoArray(out, ob + 2 * ops + 2 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 2 * ops + 3 * L).add(a2_3)).min(hiv).intoArray(out, ob + 2 * ops + 3 * L, m);
+    lov.max(FloatVector.fromArray(F, res, rOff + 3 * ops + 0 * L).add(a3_0)).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 3 * ops + 1 * L).add(a3_1)).min(hiv).intoArray(out, ob + 3 * ops + 1 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 3 * ops + 2 * L).add(a3_2)).min(hiv).intoArray(out, ob + 3 * ops + 2 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 3 * ops + 3 * L).add(a3_3)).min(hiv).intoArray(out, ob + 3 * ops + 3 * L, m);
+    lov.max(FloatVector.fromArray(F, res, rOff + 4 * ops + 0 * L).add(a4_0)).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 4 * ops + 1 * L).add(a4_1)).min(hiv).intoArray(out, ob + 4 * ops + 1 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 4 * ops + 2 * L).add(a4_2)).min(hiv).intoArray(out, ob + 4 * ops + 2 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 4 * ops + 3 * L).add(a4_3)).min(hiv).intoArray(out, ob + 4 * ops + 3 * L, m);
+    lov.max(FloatVector.fromArray(F, res, rOff + 5 * ops + 0 * L).add(a5_0)).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 5 * ops + 1 * L).add(a5_1)).min(hiv).intoArray(out, ob + 5 * ops + 1 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 5 * ops + 2 * L).add(a5_2)).min(hiv).intoArray(out, ob + 5 * ops + 2 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 5 * ops + 3 * L).add(a5_3)).min(hiv).intoArray(out, ob + 5 * ops + 3 * L, m);
+  }
+
+  /** As conv4x6wm, adding the residual {@code res} (laid out like the outputs, from {@code rOff}) before the clamp: ResNet's add + ReLU in the tile's one store, not a second pass that reloads what the tile just stored. Full panels only. */
+  static void conv4x6wmr(float[] in, int inBase, int ps, int col, int rowW, int rowJump,
+      int[] kOff, int kTotal, float[] w, int wOff, float[] out, int ob, int ops, int lastLanes,
+      float lo, float hi, float[] res, int rOff) {
+    FloatVector b0 = FloatVector.fromArray(F, w, wOff + 0 * L);
+    FloatVector b1 = FloatVector.fromArray(F, w, wOff + 1 * L);
+    FloatVector b2 = FloatVector.fromArray(F, w, wOff + 2 * L);
+    FloatVector b3 = FloatVector.fromArray(F, w, wOff + 3 * L);
+    FloatVector a0_0 = b0;
+    FloatVector a0_1 = b1;
+    FloatVector a0_2 = b2;
+    FloatVector a0_3 = b3;
+    FloatVector a1_0 = b0;
+    FloatVector a1_1 = b1;
+    FloatVector a1_2 = b2;
+    FloatVector a1_3 = b3;
+    FloatVector a2_0 = b0;
+    FloatVector a2_1 = b1;
+    FloatVector a2_2 = b2;
+    FloatVector a2_3 = b3;
+    FloatVector a3_0 = b0;
+    FloatVector a3_1 = b1;
+    FloatVector a3_2 = b2;
+    FloatVector a3_3 = b3;
+    FloatVector a4_0 = b0;
+    FloatVector a4_1 = b1;
+    FloatVector a4_2 = b2;
+    FloatVector a4_3 = b3;
+    FloatVector a5_0 = b0;
+    FloatVector a5_1 = b1;
+    FloatVector a5_2 = b2;
+    FloatVector a5_3 = b3;
+    FloatVector lov = FloatVector.broadcast(F, lo);
+    FloatVector hiv = FloatVector.broadcast(F, hi);
+    int wp = wOff + 4 * L;
+    int cc = col;
+    int pr = 0;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p1 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p2 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p3 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p4 = pr;
+    pr += ps;
+    if (++cc == rowW) {
+      cc = 0;
+      pr += rowJump;
+    }
+    final int p5 = pr;
+    for (int k = 0; k < kTotal; k++) {
+      FloatVector w0 = FloatVector.fromArray(F, w, wp + 0 * L);
+      FloatVector w1 = FloatVector.fromArray(F, w, wp + 1 * L);
+      FloatVector w2 = FloatVector.fromArray(F, w, wp + 2 * L);
+      FloatVector w3 = FloatVector.fromArray(F, w, wp + 3 * L);
+      int src = inBase + kOff[k];
+      FloatVector x0 = FloatVector.broadcast(F, in[src]);
+      a0_0 = w0.fma(x0, a0_0);
+      a0_1 = w1.fma(x0, a0_1);
+      a0_2 = w2.fma(x0, a0_2);
+      a0_3 = w3.fma(x0, a0_3);
+      FloatVector x1 = FloatVector.broadcast(F, in[src + p1]);
+      a1_0 = w0.fma(x1, a1_0);
+      a1_1 = w1.fma(x1, a1_1);
+      a1_2 = w2.fma(x1, a1_2);
+      a1_3 = w3.fma(x1, a1_3);
+      FloatVector x2 = FloatVector.broadcast(F, in[src + p2]);
+      a2_0 = w0.fma(x2, a2_0);
+      a2_1 = w1.fma(x2, a2_1);
+      a2_2 = w2.fma(x2, a2_2);
+      a2_3 = w3.fma(x2, a2_3);
+      FloatVector x3 = FloatVector.broadcast(F, in[src + p3]);
+      a3_0 = w0.fma(x3, a3_0);
+      a3_1 = w1.fma(x3, a3_1);
+      a3_2 = w2.fma(x3, a3_2);
+      a3_3 = w3.fma(x3, a3_3);
+      FloatVector x4 = FloatVector.broadcast(F, in[src + p4]);
+      a4_0 = w0.fma(x4, a4_0);
+      a4_1 = w1.fma(x4, a4_1);
+      a4_2 = w2.fma(x4, a4_2);
+      a4_3 = w3.fma(x4, a4_3);
+      FloatVector x5 = FloatVector.broadcast(F, in[src + p5]);
+      a5_0 = w0.fma(x5, a5_0);
+      a5_1 = w1.fma(x5, a5_1);
+      a5_2 = w2.fma(x5, a5_2);
+      a5_3 = w3.fma(x5, a5_3);
+      wp += 4 * L;
+    }
+    VectorMask<Float> m = Species.prefix(lastLanes);
+    lov.max(FloatVector.fromArray(F, res, rOff + 0 * L).add(a0_0)).min(hiv).intoArray(out, ob + 0 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 1 * L).add(a0_1)).min(hiv).intoArray(out, ob + 1 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 2 * L).add(a0_2)).min(hiv).intoArray(out, ob + 2 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 3 * L).add(a0_3)).min(hiv).intoArray(out, ob + 3 * L, m);
+    lov.max(FloatVector.fromArray(F, res, rOff + 1 * ops + 0 * L).add(a1_0)).min(hiv).intoArray(out, ob + 1 * ops + 0 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 1 * ops + 1 * L).add(a1_1)).min(hiv).intoArray(out, ob + 1 * ops + 1 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 1 * ops + 2 * L).add(a1_2)).min(hiv).intoArray(out, ob + 1 * ops + 2 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 1 * ops + 3 * L).add(a1_3)).min(hiv).intoArray(out, ob + 1 * ops + 3 * L, m);
+    lov.max(FloatVector.fromArray(F, res, rOff + 2 * ops + 0 * L).add(a2_0)).min(hiv).intoArray(out, ob + 2 * ops + 0 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 2 * ops + 1 * L).add(a2_1)).min(hiv).intoArray(out, ob + 2 * ops + 1 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 2 * ops + 2 * L).add(a2_2)).min(hiv).intoArray(out, ob + 2 * ops + 2 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 2 * ops + 3 * L).add(a2_3)).min(hiv).intoArray(out, ob + 2 * ops + 3 * L, m);
+    lov.max(FloatVector.fromArray(F, res, rOff + 3 * ops + 0 * L).add(a3_0)).min(hiv).intoArray(out, ob + 3 * ops + 0 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 3 * ops + 1 * L).add(a3_1)).min(hiv).intoArray(out, ob + 3 * ops + 1 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 3 * ops + 2 * L).add(a3_2)).min(hiv).intoArray(out, ob + 3 * ops + 2 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 3 * ops + 3 * L).add(a3_3)).min(hiv).intoArray(out, ob + 3 * ops + 3 * L, m);
+    lov.max(FloatVector.fromArray(F, res, rOff + 4 * ops + 0 * L).add(a4_0)).min(hiv).intoArray(out, ob + 4 * ops + 0 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 4 * ops + 1 * L).add(a4_1)).min(hiv).intoArray(out, ob + 4 * ops + 1 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 4 * ops + 2 * L).add(a4_2)).min(hiv).intoArray(out, ob + 4 * ops + 2 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 4 * ops + 3 * L).add(a4_3)).min(hiv).intoArray(out, ob + 4 * ops + 3 * L, m);
+    lov.max(FloatVector.fromArray(F, res, rOff + 5 * ops + 0 * L).add(a5_0)).min(hiv).intoArray(out, ob + 5 * ops + 0 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 5 * ops + 1 * L).add(a5_1)).min(hiv).intoArray(out, ob + 5 * ops + 1 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 5 * ops + 2 * L).add(a5_2)).min(hiv).intoArray(out, ob + 5 * ops + 2 * L);
+    lov.max(FloatVector.fromArray(F, res, rOff + 5 * ops + 3 * L).add(a5_3)).min(hiv).intoArray(out, ob + 5 * ops + 3 * L, m);
   }
 }
