@@ -47,7 +47,10 @@ public class ConvKernelBenchmark {
         true),
     GEMM_K64_RES_L2("1x1 14x14x64->256 +residual (L2)", "ih14iw14ic64oc256kh1kw1sh1sw1p0_0_0_0dh1dw1g1",
         true),
-    GEMM_K64_L2("1x1 14x14x64->256 (L2)", "ih14iw14ic64oc256kh1kw1sh1sw1p0_0_0_0dh1dw1g1");
+    GEMM_K64_L2("1x1 14x14x64->256 (L2)", "ih14iw14ic64oc256kh1kw1sh1sw1p0_0_0_0dh1dw1g1"),
+    // ResNet-50's stage-3 3x3 (K = 2304, weights 2.4 MB: sliced) and stage-4 3x3 (7x7 output).
+    DENSE_3X3_14("3x3 14x14x256->256", "ih14iw14ic256oc256kh3kw3sh1sw1p1_1_1_1dh1dw1g1"),
+    DENSE_3X3_7("3x3 7x7x512->512", "ih7iw7ic512oc512kh3kw3sh1sw1p1_1_1_1dh1dw1g1");
 
     final String label;
     final String descriptor;
