@@ -17,6 +17,8 @@ import java.util.Objects;
  *   <li>{@code gemm}: 1x1, stride 1, no padding; the whole batch is one [pixels x C] matrix.
  *   <li>{@code depthwise}: groups == channels with multiplier 1; channels in vector lanes,
  *       borders clipped in the kernel (no padding copy).
+ *   <li>{@code winograd}: 3x3, stride 1, one group (ResNet's 3x3 convs): F(2x2, 3x3), 16
+ *       multiplies per 2x2 output tile and channel pair instead of 36 (see {@link WinogradConv}).
  *   <li>{@code sliding}: kernel width 3, stride 1 or 2, at most one vector of output channels
  *       per group (RegNet's grouped convs), output rows at least one tile wide: each input
  *       broadcast feeds three taps (1.5 at stride 2).
@@ -34,7 +36,7 @@ import java.util.Objects;
  */
 public final class Conv2dPlan {
   /** The algorithms a plan may choose, in the order the planner tries them. */
-  public enum Algorithm { GEMM, DEPTHWISE, SLIDING, DIRECT }
+  public enum Algorithm { GEMM, DEPTHWISE, WINOGRAD, SLIDING, DIRECT }
 
   private final Conv2dShape shape;
   private final Epilogue epilogue;
@@ -45,7 +47,8 @@ public final class Conv2dPlan {
   private final float[] packed; // this plan's weights start at packedOff
   private final int packedOff;
   private final int packedLength;
-  private final ConvBlocks blocks; // GEMM and DIRECT
+  private final ConvBlocks blocks; // GEMM, WINOGRAD (its 1x1 GEMM) and DIRECT
+  private final WinogradConv winograd; // WINOGRAD, else null
   private final int[] kOff; // GEMM and DIRECT: input offset of reduction step k
   /** DIRECT, 4-vector blocks: kOff cut into slices whose weight panels fit in L2, or null. */
   private final int[][] kSlices;
@@ -135,6 +138,8 @@ public final class Conv2dPlan {
     } else if (s.kernelH() == 1 && s.kernelW() == 1 && s.strideH() == 1 && s.strideW() == 1
         && !s.hasPadding()) {
       algorithm = Algorithm.GEMM;
+    } else if (WinogradConv.supports(s)) {
+      algorithm = Algorithm.WINOGRAD;
     } else if (s.kernelW() == 3 && s.strideW() <= 2 && s.dilationW() == 1
         && s.outChannelsPerGroup() <= lanes && s.outW() >= SLIDING_MIN_WIDTH) {
       // Rows narrower than a sliding tile would run one pixel per tile; direct tiles cross
@@ -162,6 +167,16 @@ public final class Conv2dPlan {
               (kh * s.dilationH() * dw.inW() + kw * s.dilationW()) * s.inC();
         }
       }
+    } else if (algorithm == Algorithm.WINOGRAD) {
+      dw = null;
+      blocks = WinogradConv.blocks(s, lanes);
+      pack = WinogradConv.pack(s, oihw, bias, blocks, lanes);
+      tapOff = null;
+      strips = null;
+      copiesInput = false;
+      paddedH = s.inH();
+      paddedW = s.inW();
+      kOff = null;
     } else {
       dw = null;
       boolean sliding = algorithm == Algorithm.SLIDING;
@@ -190,6 +205,9 @@ public final class Conv2dPlan {
     packed = slice.array();
     packedOff = slice.offset();
     packedLength = pack.length;
+    winograd = algorithm != Algorithm.WINOGRAD ? null : new WinogradConv(s, e, kernels, lanes,
+        blocks, packed, packedOff, storeResidual ? residualLo : clampLo,
+        storeResidual ? residualHi : clampHi, storeResidual, epiloguePass);
     weightsOuter = packedLength > (long) paddedH * paddedW * s.inC();
     rowsOuter = copiesInput && !weightsOuter && packedLength <= ROWS_OUTER_MAX_WEIGHTS;
     twoRowDepthwise = algorithm == Algorithm.DEPTHWISE && s.kernelH() == 3 && s.kernelW() == 3
@@ -327,6 +345,7 @@ public final class Conv2dPlan {
     switch (algorithm) {
       case DEPTHWISE: return "Chw" + lanes + "c";
       case SLIDING: return "Ohiw" + lanes + "o";
+      case WINOGRAD: return "16 x Oi" + lanes + "o (Winograd)";
       default: return "Ohwi" + lanes + "o";
     }
   }
@@ -341,7 +360,8 @@ public final class Conv2dPlan {
    * the input, or 0. Give it {@code batch * scratchFloats()} floats.
    */
   public long scratchFloats() {
-    return strips != null ? strips.perImage
+    return winograd != null ? 0L // per-worker buffers in the pool (see WinogradConv)
+        : strips != null ? strips.perImage
         : copiesInput ? (long) paddedH * paddedW * shape.inC() : 0L;
   }
 
@@ -371,6 +391,9 @@ public final class Conv2dPlan {
     switch (algorithm) {
       case GEMM:
         run(pool, computeTask, blocks.count() * gemmChunks(batch), batch);
+        break;
+      case WINOGRAD:
+        winograd.execute(pool, c, shape.flops() * batch >= PARALLEL_MIN_FLOPS);
         break;
       case DEPTHWISE:
         if (copiesInput) {

@@ -29,7 +29,7 @@ public final class WorkerPool implements AutoCloseable {
   private final int threads;
   private final Thread[] workers;
   private final int[] cores;
-  private final KernelCall call = new KernelCall();
+  private final KernelCall call;
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicBoolean busy = new AtomicBoolean();
   private final AtomicInteger pinned = new AtomicInteger();
@@ -45,6 +45,7 @@ public final class WorkerPool implements AutoCloseable {
           + ", must be >= 1");
     }
     this.threads = threads;
+    this.call = new KernelCall(threads);
     this.cores = pin ? CoreAllocator.get().lease(threads - 1) : new int[0];
     this.workers = new Thread[threads - 1];
     for (int i = 1; i < threads; i++) {

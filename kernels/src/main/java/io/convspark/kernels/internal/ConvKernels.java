@@ -117,4 +117,27 @@ public interface ConvKernels {
       int khBegin, int khEnd, int kwBegin, int kwEnd, int kernelW,
       float[] w, int wOff, float[] out, int outBase, int outPixStride, int lanes,
       float lo, float hi);
+
+  /**
+   * Winograd F(2x2, 3x3) input transform B^T d B of one 4x4 tile, {@code channels} channels:
+   * tile pixel (i, j) at {@code in[base + i * rowStride + j * pixStride + c]}, position p at
+   * {@code v[vBase + p * vStride + c]}. See {@link WinogradTransforms}.
+   */
+  default void winogradInput(float[] in, int base, int pixStride, int rowStride, int channels,
+      float[] v, int vBase, int vStride) {
+    WinogradTransforms.input(in, base, pixStride, rowStride, 0, channels, v, vBase, vStride);
+  }
+
+  /**
+   * Winograd F(2x2, 3x3) output transform A^T m A of one tile, {@code channels} channels:
+   * position p at {@code m[mBase + p * mStride + c]}; writes {@code rows} x {@code cols} (1 or
+   * 2 each) outputs, adding {@code res} (laid out like the output, or null) before the clamp to
+   * [lo, hi].
+   */
+  default void winogradOutput(float[] m, int mBase, int mStride, int channels, float[] out,
+      int outBase, int outPixStride, int outRowStride, int rows, int cols, float lo, float hi,
+      float[] res, int resBase) {
+    WinogradTransforms.output(m, mBase, mStride, 0, channels, out, outBase, outPixStride,
+        outRowStride, rows, cols, lo, hi, res, resBase);
+  }
 }

@@ -20,6 +20,31 @@ public final class KernelCall {
   public int batch;
   /** Which image of the batch a per-image phase works on. */
   public int image;
+  /** Work items a plan split the call into, for tasks that divide their work themselves. */
+  public int parts;
+
+  /**
+   * Buffers that belong to one worker each and outlive a call: a task run over exactly
+   * {@code threads} items gets item w on worker w, which alone touches buffer w.
+   */
+  private final float[][] workerScratch;
+
+  public KernelCall(int threads) {
+    this.workerScratch = new float[threads][];
+  }
+
+  /**
+   * Worker {@code worker}'s buffer of at least {@code floats} floats, kept for later calls:
+   * allocated when a larger plan first runs, then reused (no allocation per call).
+   */
+  public float[] workerScratch(int worker, int floats) {
+    float[] a = workerScratch[worker];
+    if (a == null || a.length < floats) {
+      a = new float[floats];
+      workerScratch[worker] = a;
+    }
+    return a;
+  }
 
   /** Sets input, output and batch: the fields every plan uses. */
   public KernelCall bind(float[] in, int inOff, float[] out, int outOff, int batch) {
@@ -33,6 +58,6 @@ public final class KernelCall {
 
   public void clear() {
     in = out = aux = scratch = null;
-    inOff = outOff = auxOff = scratchOff = batch = image = 0;
+    inOff = outOff = auxOff = scratchOff = batch = image = parts = 0;
   }
 }

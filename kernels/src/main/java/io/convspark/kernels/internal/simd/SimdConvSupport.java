@@ -256,4 +256,18 @@ abstract class SimdConvSupport implements ConvKernels {
       }
     }
   }
+
+  @Override
+  public void winogradInput(float[] in, int base, int pixStride, int rowStride, int channels,
+      float[] v, int vBase, int vStride) {
+    SimdWinograd.input(in, base, pixStride, rowStride, channels, v, vBase, vStride);
+  }
+
+  @Override
+  public void winogradOutput(float[] m, int mBase, int mStride, int channels, float[] out,
+      int outBase, int outPixStride, int outRowStride, int rows, int cols, float lo, float hi,
+      float[] res, int resBase) {
+    SimdWinograd.output(m, mBase, mStride, channels, out, outBase, outPixStride, outRowStride,
+        rows, cols, lo, hi, res, resBase);
+  }
 }
