@@ -3,15 +3,15 @@ package io.convspark.kernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
-import io.convspark.kernels.internal.KernelProvider;
 import io.convspark.kernels.internal.KernelSupport;
-import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 
 /**
  * Winograd F(2x2, 3x3): where the planner picks it, deep reductions against the reference, and
- * no allocation per call. The catalog (shapes/conv.txt) covers edges, tails and epilogues.
+ * its per-worker buffers. The catalog (shapes/conv.txt) covers edges, tails and epilogues.
  */
 class WinogradConvTest {
   @Test
@@ -68,24 +68,27 @@ class WinogradConvTest {
     }
   }
 
-  /** The per-worker chunk buffer is made on the first call and reused after. */
+  /**
+   * The chunk buffers live in the pool, one per worker, made on first use and reused after;
+   * the plan asks the caller for no scratch.
+   */
   @Test
-  void allocatesNothingPerCallOnceWarm() {
+  void chunkBuffersArePerWorkerAndReused() {
     Conv2dShape s = ShapeCatalog.parseConv("ih20iw18ic24oc40kh3kw3sh1sw1p1_1_1_1dh1dw1g1");
     Conv2dPlan plan = Conv2dPlan.create(s, TensorAssert.random(1, (int) s.weightCount()), null,
-        Epilogue.of(Activation.RELU), KernelProvider.scalar());
-    float[] x = TensorAssert.random(2, (int) (2 * s.inputCount()));
-    float[] out = new float[(int) (2 * s.outputCount())];
-    float[] noScratch = new float[0];
-    try (WorkerPool pool = WorkerPool.singleThreaded()) {
-      plan.execute(pool, x, 0, out, 0, null, 0, 2, noScratch, 0);
-      com.sun.management.ThreadMXBean mx =
-          (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-      long before = mx.getCurrentThreadAllocatedBytes();
-      for (int i = 0; i < 3; i++) {
-        plan.execute(pool, x, 0, out, 0, null, 0, 2, noScratch, 0);
-      }
-      assertEquals(0, mx.getCurrentThreadAllocatedBytes() - before, "bytes of 3 warm calls");
+        Epilogue.of(Activation.RELU));
+    assertEquals(0, plan.scratchFloats());
+    try (WorkerPool pool = WorkerPool.create(2)) {
+      float[] x = TensorAssert.random(2, (int) (2 * s.inputCount()));
+      float[] out = new float[(int) (2 * s.outputCount())];
+      plan.execute(pool, x, 0, out, 0, null, 0, 2, new float[0], 0);
+      float[] first = pool.call().workerScratch(0, 1);
+      float[] second = pool.call().workerScratch(1, 1);
+      assertNotSame(first, second);
+      plan.execute(pool, x, 0, out, 0, null, 0, 2, new float[0], 0);
+      assertSame(first, pool.call().workerScratch(0, first.length));
+      assertSame(second, pool.call().workerScratch(1, second.length));
+      assertNotSame(first, pool.call().workerScratch(0, first.length + 1), "grows when short");
     }
   }
 
