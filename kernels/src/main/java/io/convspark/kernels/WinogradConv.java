@@ -56,23 +56,24 @@ final class WinogradConv {
   private final ParallelTask task = this::runSlots;
 
   /**
-   * Larger layers stay direct: 16 x Cin x Cout weights (16 MB at 512 x 512) stream from L3 for
-   * every chunk, and a 7x7 output pads to 8x8 tiles.
+   * Wider layers stay direct: 16 x Cin x Cout weights (16 MB at 512 x 512) stream from L3 for
+   * every chunk, a chunk buffer grows with Cin + Cout, and ResNet's 7x7 outputs pad to 8x8.
    */
-  private static final long MAX_CHANNEL_PAIRS = 256 * 256;
+  private static final int MAX_CHANNELS = 256;
 
   /** System property that turns Winograd off ({@code false}) for every plan made after. */
   static final String PROPERTY = "convspark.winograd";
 
   /**
-   * Whether the shape qualifies: 3x3, stride 1, dilation 1, one group, and 8+ channels. Not per
+   * Whether the shape qualifies: 3x3, stride 1, dilation 1, one group, 8 to 256 channels in and
+   * out, an output of 8x8 or more. Not per
    * provider: scalar and SIMD must choose the same algorithm to give the same bits.
    */
   static boolean supports(Conv2dShape s) {
     return Boolean.parseBoolean(System.getProperty(PROPERTY, "true"))
         && s.kernelH() == 3 && s.kernelW() == 3 && s.strideH() == 1 && s.strideW() == 1
         && s.dilationH() == 1 && s.dilationW() == 1 && s.groups() == 1
-        && s.inC() >= 8 && s.outC() >= 8 && (long) s.inC() * s.outC() <= MAX_CHANNEL_PAIRS
+        && s.inC() >= 8 && s.outC() >= 8 && s.inC() <= MAX_CHANNELS && s.outC() <= MAX_CHANNELS
         && s.outH() >= 8 && s.outW() >= 8;
   }
 
