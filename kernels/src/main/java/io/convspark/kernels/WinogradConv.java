@@ -10,9 +10,9 @@ import io.convspark.kernels.internal.pool.ParallelTask;
 /**
  * Winograd F(2x2, 3x3) for a 3x3, stride-1, undilated, ungrouped conv: each 2x2 output tile
  * costs 16 multiplies per (input, output) channel pair instead of 36. The input tiles'
- * transforms (16 positions x Cin) go to scratch, 16 GEMMs [tiles x Cin] x [Cin x Cout] run on the
- * 1x1 GEMM tiles (weights pre-transformed, U = G g G^T, one {@code Ohwi16o} panel set per
- * position), and the output transform adds the residual and clamps in its one store.
+ * transforms (16 positions x Cin) go to a worker's buffer, 16 GEMMs [tiles x Cin] x [Cin x Cout]
+ * run on the 1x1 GEMM tiles (weights pre-transformed, U = G g G^T, one {@code Ohwi16o} panel set
+ * per position), and the output transform adds the residual and clamps in its one store.
  *
  * <p>The batch's tiles are split into one contiguous run per worker; a worker takes its run
  * in chunks of at least 64 tiles, in a buffer of its own that the worker pool keeps (not in the
