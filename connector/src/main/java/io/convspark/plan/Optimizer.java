@@ -10,6 +10,7 @@ import io.convspark.graph.pass.EliminateIdentity;
 import io.convspark.graph.pass.MatMulAddFusion;
 import io.convspark.graph.pass.Pass;
 import io.convspark.graph.pass.ShapeInference;
+import io.convspark.graph.pass.ShortcutFirst;
 import java.util.List;
 
 /** Freeze (fold, infer shapes, drop no-ops), then fuse, each pass to its fixed point. */
@@ -32,7 +33,8 @@ public final class Optimizer {
   public static void fuse(Graph g) {
     for (Pass p : List.of(new ConvBatchNormFolding(), new ActivationPatternFusion(),
         new ActivationPatternFusion.ClipSpelling(), new MatMulAddFusion(),
-        new ConvActivationFusion(), new ConvAddFusion(), new ConvActivationFusion())) {
+        new ConvActivationFusion(), new ShortcutFirst(), new ConvAddFusion(),
+        new ConvActivationFusion())) {
       fixpoint(g, List.of(p));
     }
     new ShapeInference().apply(g);

@@ -133,6 +133,37 @@ class FusionTest {
     assertEquals("BEFORE_ACTIVATION", node(m, b).stringAttr("_residual", null));
   }
 
+  /**
+   * RegNet's proj(x) + f(x), exported with the projection last: it moves to run first (while x
+   * is in cache) and the Add fuses into the branch's last conv instead.
+   */
+  @Test
+  void stridedProjectionShortcutRunsFirstAndTheBranchTakesTheAdd() {
+    CnnBuilder c = new CnnBuilder(13, SEED, "x", -1, 4, 9, 9);
+    String a = c.conv("x", 4, 8, 3, 2, 1, 1);
+    String b = c.conv(a, 8, 8, 1, 1, 0, 1);
+    String p = c.conv("x", 4, 8, 1, 2, 0, 1);
+    String y = c.relu(c.binary("Add", b, p));
+    ConvModel m = check("branch + strided projection", c.output(y).toBytes(), "Conv", 3,
+        "Add", 0, "Relu", 0);
+    assertEquals(p, m.compiled().graph().nodes().get(0).name());
+    assertEquals("BEFORE_ACTIVATION", node(m, b).stringAttr("_residual", null));
+    assertEquals(null, node(m, p).stringAttr("_residual", null));
+  }
+
+  /** A widening projection (output larger than its input) keeps its place and takes the Add. */
+  @Test
+  void wideningProjectionKeepsItsPlace() {
+    CnnBuilder c = new CnnBuilder(13, SEED, "x", -1, 4, 8, 8);
+    String a = c.conv("x", 4, 16, 3, 1, 1, 1);
+    String p = c.conv("x", 4, 16, 1, 1, 0, 1);
+    String y = c.relu(c.binary("Add", a, p));
+    ConvModel m = check("branch + widening projection", c.output(y).toBytes(), "Conv", 2,
+        "Add", 0, "Relu", 0);
+    assertEquals(a, m.compiled().graph().nodes().get(0).name());
+    assertEquals("BEFORE_ACTIVATION", node(m, p).stringAttr("_residual", null));
+  }
+
   @Test
   void hardSwishSpelledWithClipFusesIntoConv() {
     CnnBuilder c = new CnnBuilder(13, SEED, "x", -1, 3, 9, 9);
