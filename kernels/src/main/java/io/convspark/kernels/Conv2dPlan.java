@@ -64,8 +64,13 @@ public final class Conv2dPlan {
    * 32 -> 28 slots), else the provider's width.
    */
   private final int slideWidth;
-  /** Padded sliding convs over large images: read in place, borders from strips; or null. */
-  private final SlidingStrips strips;
+  /**
+   * Sliding: floats of one group plane. The input is split, padded, into one plane per group
+   * with pixels L floats apart ({@code [n][group][paddedH][paddedW][L]}), so the tiles'
+   * broadcast offsets are constants and C2 merges their range checks: 20x320x32 g2 stride 2,
+   * one thread, 101 -> 172 GFLOP/s; 12x20x400 g25, 157 -> 172.
+   */
+  private final long planeFloats;
   private final int outH;
   private final int outW;
   private final float clampLo;
@@ -77,6 +82,7 @@ public final class Conv2dPlan {
   private final float residualHi;
   private final ParallelTask computeTask = this::computeItems;
   private final ParallelTask padTask = this::padRows;
+  private final ParallelTask splitTask = this::splitRows;
   /** Depthwise: output columns whose whole kernel window lies inside the input. */
   private final int owLo;
   private final int owHi;
@@ -141,7 +147,8 @@ public final class Conv2dPlan {
     } else if (WinogradConv.supports(s)) {
       algorithm = Algorithm.WINOGRAD;
     } else if (s.kernelW() == 3 && s.strideW() <= 2 && s.dilationW() == 1
-        && s.outChannelsPerGroup() <= lanes && s.outW() >= SLIDING_MIN_WIDTH) {
+        && s.outChannelsPerGroup() <= lanes && s.inChannelsPerGroup() <= lanes
+        && s.outW() >= SLIDING_MIN_WIDTH) {
       // Rows narrower than a sliding tile would run one pixel per tile; direct tiles cross
       // rows instead (RegNetX's 7x7 g25 layers). Fixed, not per provider: the scalar and SIMD
       // providers must pick the same algorithm to give the same bits.
@@ -154,7 +161,6 @@ public final class Conv2dPlan {
       pack = WeightPacker.packDepthwiseFromOihw(s, oihw, bias, lanes);
       blocks = null;
       kOff = null;
-      strips = null;
       copiesInput = padsDepthwise(s);
       paddedH = s.inH() + (copiesInput ? s.padTop() + s.padBottom() : 0);
       paddedW = s.inW() + (copiesInput ? s.padLeft() + s.padRight() : 0);
@@ -172,7 +178,6 @@ public final class Conv2dPlan {
       blocks = WinogradConv.blocks(s, lanes);
       pack = WinogradConv.pack(s, oihw, bias, blocks, lanes);
       tapOff = null;
-      strips = null;
       copiesInput = false;
       paddedH = s.inH();
       paddedW = s.inW();
@@ -184,15 +189,12 @@ public final class Conv2dPlan {
       pack = sliding ? WeightPacker.packSlidingFromOihw(s, oihw, bias, blocks, lanes)
           : WeightPacker.packConvFromOihw(s, oihw, bias, blocks, lanes);
       tapOff = null;
-      int lo = ceilDiv(s.padLeft(), s.strideW());
-      int hi = Math.min(outW, Math.max(lo, floorDiv(s.inW() - 1 + s.padLeft()
-          - s.dilationW() * (s.kernelW() - 1), s.strideW()) + 1));
-      strips = sliding ? SlidingStrips.plan(s, outH, outW, lo, hi, blocks.count()) : null;
-      copiesInput = s.hasPadding() && strips == null;
+      copiesInput = s.hasPadding() || sliding;
       paddedH = s.inH() + s.padTop() + s.padBottom();
       paddedW = s.inW() + s.padLeft() + s.padRight();
-      kOff = sliding ? slidingOffsets(s, paddedW) : directOffsets(s, paddedW);
+      kOff = sliding ? slidingOffsets(s, paddedW, lanes) : directOffsets(s, paddedW);
     }
+    planeFloats = algorithm == Algorithm.SLIDING ? (long) paddedH * paddedW * lanes : 0L;
     int widest = kernels.slideRows();
     slideWidth = widest == 8 && slots(outW, 7) < slots(outW, 8) ? 7 : widest;
     kSlices = algorithm == Algorithm.DIRECT && s.kernelH() * s.kernelW() > 1
@@ -274,12 +276,12 @@ public final class Conv2dPlan {
   }
 
   /** Input offset of step k = (kh, ic); the kernel adds the kw and pixel offsets itself. */
-  private static int[] slidingOffsets(Conv2dShape s, int paddedW) {
+  private static int[] slidingOffsets(Conv2dShape s, int paddedW, int lanes) {
     int icg = s.inChannelsPerGroup();
     int[] off = new int[s.kernelH() * icg];
     for (int kh = 0; kh < s.kernelH(); kh++) {
       for (int ic = 0; ic < icg; ic++) {
-        off[kh * icg + ic] = kh * s.dilationH() * paddedW * s.inC() + ic;
+        off[kh * icg + ic] = kh * s.dilationH() * paddedW * lanes + ic;
       }
     }
     return off;
@@ -361,7 +363,7 @@ public final class Conv2dPlan {
    */
   public long scratchFloats() {
     return winograd != null ? 0L // per-worker buffers in the pool (see WinogradConv)
-        : strips != null ? strips.perImage
+        : planeFloats > 0 ? planeFloats * shape.groups()
         : copiesInput ? (long) paddedH * paddedW * shape.inC() : 0L;
   }
 
@@ -405,7 +407,7 @@ public final class Conv2dPlan {
       default:
         // The whole batch in two dispatches: pad every image, then convolve every image.
         if (copiesInput) {
-          run(pool, padTask, batch * paddedH, batch);
+          run(pool, algorithm == Algorithm.SLIDING ? splitTask : padTask, batch * paddedH, batch);
         }
         run(pool, computeTask, batch * blocks.count() * directChunks(), batch);
     }
@@ -469,6 +471,37 @@ public final class Conv2dPlan {
     }
   }
 
+  /** Sliding: splits padded rows [begin, end) of the batch into group planes, zero borders. */
+  private void splitRows(KernelCall c, int begin, int end) {
+    int cin = shape.inC();
+    int groups = shape.groups();
+    int rowLen = paddedW * lanes;
+    int left = shape.padLeft() * lanes;
+    int right = shape.padRight() * lanes;
+    long perImage = scratchFloats();
+    for (int item = begin; item < end; item++) {
+      int n = item / paddedH;
+      int y = item % paddedH;
+      int dst = (int) (c.scratchOff + n * perImage + (long) y * rowLen);
+      int iy = y - shape.padTop();
+      boolean inside = iy >= 0 && iy < shape.inH();
+      for (int g = 0; g < groups; g++) {
+        int row = (int) (dst + g * planeFloats);
+        if (!inside) {
+          java.util.Arrays.fill(c.scratch, row, row + rowLen, 0f);
+        } else {
+          java.util.Arrays.fill(c.scratch, row, row + left, 0f);
+          java.util.Arrays.fill(c.scratch, row + rowLen - right, row + rowLen, 0f);
+        }
+      }
+      if (inside) {
+        int src = c.inOff + (int) ((long) n * shape.inputCount()) + iy * shape.inW() * cin;
+        kernels.splitGroups(c.in, src, shape.inW(), cin, shape.inChannelsPerGroup(), c.scratch,
+            dst + left, planeFloats, lanes);
+      }
+    }
+  }
+
   private void computeItems(KernelCall c, int begin, int end) {
     switch (algorithm) {
       case GEMM: gemmItems(c, begin, end); break;
@@ -510,10 +543,10 @@ public final class Conv2dPlan {
     int cout = shape.outC();
     int icg = shape.inChannelsPerGroup();
     float[] src = copiesInput ? c.scratch : c.in;
-    int ps = shape.strideW() * cin;
+    boolean sliding = algorithm == Algorithm.SLIDING;
+    int ps = shape.strideW() * (sliding ? lanes : cin);
     int chunks = directChunks();
     int perImage = blocks.count() * chunks;
-    boolean sliding = algorithm == Algorithm.SLIDING;
     int run = sliding ? outW : outH * outW;
     int chunkPixels = sliding ? outW : GEMM_CHUNK_PIXELS;
     int rowJump = shape.strideH() * paddedW * cin - outW * ps;
@@ -538,123 +571,25 @@ public final class Conv2dPlan {
           : c.inOff + (int) ((long) n * shape.inputCount());
       int outImage = c.outOff + (int) ((long) n * shape.outputCount());
       int resImage = c.auxOff + (int) ((long) n * shape.outputCount());
-      int inBase = image + blocks.group()[b] * icg;
-      if (strips != null) {
-        stripRows(c, n, 2 * chunk, b, image, outImage, resImage);
-      } else if (sliding) {
+      if (sliding) {
         int oh = 2 * chunk;
-        int inRows = shape.strideH() * paddedW * cin;
-        int rowIn = inBase + oh * inRows;
+        int inRows = shape.strideH() * paddedW * lanes;
+        int rowIn = image + (int) (blocks.group()[b] * planeFloats) + oh * inRows;
         int rowOut = oh * outW * cout;
         if (oh + 1 < outH) {
-          slideTwoRows(c, b, src, rowIn, inRows, cin, kOff, outW, outImage + rowOut,
+          slideTwoRows(c, b, src, rowIn, inRows, kOff, outW, outImage + rowOut,
               resImage + rowOut);
         } else {
           tiles(c, b, 0, outW, outW, src, rowIn, ps, NO_WRAP, 0, outImage + rowOut, cout,
               resImage + rowOut, kOff);
         }
       } else {
+        int inBase = image + blocks.group()[b] * icg;
         int p0 = chunk * chunkPixels;
         int p1 = chunk == chunks - 1 ? run : p0 + chunkPixels;
         tiles(c, b, p0, p1, run, src, inBase, ps, outW, rowJump, outImage, cout, resImage,
             kOff);
       }
-    }
-  }
-
-  /** Output rows oh and oh + 1 (if any) of image n, block b, through strips (see stripRow). */
-  private void stripRows(KernelCall c, int n, int oh, int b, int image, int outImage,
-      int resImage) {
-    SlidingStrips st = strips;
-    if (oh + 1 >= outH || oh < st.ohLo || oh + 1 >= st.ohHi) {
-      stripRow(c, n, oh, b, image, outImage, resImage);
-      if (oh + 1 < outH) {
-        stripRow(c, n, oh + 1, b, image, outImage, resImage);
-      }
-      return;
-    }
-    int icg = shape.inChannelsPerGroup();
-    int cin = shape.inC();
-    int cout = shape.outC();
-    int sw = shape.strideW();
-    int g0 = blocks.group()[b] * icg;
-    int count = blocks.count();
-    int ih0 = oh * shape.strideH() - shape.padTop();
-    int outRow = outImage + oh * outW * cout;
-    int resRow = resImage + oh * outW * cout;
-    long scratch = c.scratchOff + (long) n * st.perImage;
-    int side0 = (int) (scratch + st.sideBase(oh, b, count));
-    int side1 = (int) (scratch + st.sideBase(oh + 1, b, count));
-    int tile = SlidingStrips.TILE;
-    if (st.leftStrip) {
-      for (int q = 0; q < 2; q++) {
-        SlidingStrips.fill(shape, c.in, image, ih0 + q * shape.strideH(), -shape.padLeft(),
-            st.stripCols, g0, c.scratch, q == 0 ? side0 : side1);
-      }
-      slideTwoRows(c, b, c.scratch, side0, side1 - side0, icg, st.stripOff, tile, outRow,
-          resRow);
-    }
-    int run = st.innerHi - st.innerLo;
-    int inner = image + (ih0 * shape.inW() + st.innerLo * sw - shape.padLeft()) * cin + g0;
-    slideTwoRows(c, b, c.in, inner, shape.strideH() * shape.inW() * cin, cin, st.inputOff, run,
-        outRow + st.innerLo * cout, resRow + st.innerLo * cout);
-    if (st.rightStrip) {
-      int q0 = outW - tile;
-      for (int q = 0; q < 2; q++) {
-        SlidingStrips.fill(shape, c.in, image, ih0 + q * shape.strideH(),
-            q0 * sw - shape.padLeft(), st.stripCols, g0, c.scratch,
-            (q == 0 ? side0 : side1) + st.sideFloats);
-      }
-      slideTwoRows(c, b, c.scratch, side0 + st.sideFloats, side1 - side0, icg, st.stripOff, tile,
-          outRow + q0 * cout, resRow + q0 * cout);
-    }
-  }
-
-  /**
-   * Output row oh of image n, block b, without a padded copy of the image: inner pixels from
-   * the input, border tiles (and rows that touch the top or bottom padding) from strips this
-   * item fills in its own scratch.
-   */
-  private void stripRow(KernelCall c, int n, int oh, int b, int image, int outImage,
-      int resImage) {
-    SlidingStrips st = strips;
-    int icg = shape.inChannelsPerGroup();
-    int cin = shape.inC();
-    int cout = shape.outC();
-    int sw = shape.strideW();
-    int g0 = blocks.group()[b] * icg;
-    int count = blocks.count();
-    int ih0 = oh * shape.strideH() - shape.padTop();
-    int outRow = outImage + oh * outW * cout;
-    int resRow = resImage + oh * outW * cout;
-    long scratch = c.scratchOff + (long) n * st.perImage;
-    if (oh < st.ohLo || oh >= st.ohHi) {
-      int d = (int) (scratch + st.rowBase(oh, b, count));
-      SlidingStrips.fill(shape, c.in, image, ih0, -shape.padLeft(), paddedW, g0,
-          c.scratch, d);
-      tiles(c, b, 0, outW, outW, c.scratch, d, sw * icg, NO_WRAP, 0, outRow, cout, resRow,
-          st.rowStripOff);
-      return;
-    }
-    int side = (int) (scratch + st.sideBase(oh, b, count));
-    int tile = SlidingStrips.TILE;
-    if (st.leftStrip) {
-      SlidingStrips.fill(shape, c.in, image, ih0, -shape.padLeft(), st.stripCols, g0,
-          c.scratch, side);
-      tiles(c, b, 0, tile, tile, c.scratch, side, sw * icg, NO_WRAP, 0, outRow, cout, resRow,
-          st.stripOff);
-    }
-    int run = st.innerHi - st.innerLo;
-    int inner = image + (ih0 * shape.inW() + st.innerLo * sw - shape.padLeft()) * cin + g0;
-    tiles(c, b, 0, run, run, c.in, inner, sw * cin, NO_WRAP, 0, outRow + st.innerLo * cout,
-        cout, resRow + st.innerLo * cout, st.inputOff);
-    if (st.rightStrip) {
-      int q0 = outW - tile;
-      int d = side + st.sideFloats;
-      SlidingStrips.fill(shape, c.in, image, ih0, q0 * sw - shape.padLeft(), st.stripCols,
-          g0, c.scratch, d);
-      tiles(c, b, 0, tile, tile, c.scratch, d, sw * icg, NO_WRAP, 0, outRow + q0 * cout, cout,
-          resRow + q0 * cout, st.stripOff);
     }
   }
 
@@ -665,7 +600,7 @@ public final class Conv2dPlan {
    * row's input is {@code inRowStride} further, its output one output row further.
    */
   private void slideTwoRows(KernelCall c, int b, float[] src, int rowIn, int inRowStride,
-      int chanStride, int[] offsets, int run, int outRow, int resRow) {
+      int[] offsets, int run, int outRow, int resRow) {
     int cout = shape.outC();
     int ch = blocks.channels()[b];
     int oc = blocks.ocStart()[b];
@@ -678,9 +613,9 @@ public final class Conv2dPlan {
       int start = run < rb ? p : Math.min(p, run - rb);
       int rows = run < rb ? run - p : rb;
       int o = outRow + start * cout + oc;
-      kernels.convSlideTile2(rows, sw, src, rowIn + start * sw * chanStride, inRowStride,
-          chanStride, offsets, offsets.length, packed, wOff, c.out, o, outRowStride, cout,
-          lastLanes, clampLo, clampHi);
+      kernels.convSlideTile2(rows, sw, src, rowIn + start * sw * lanes, inRowStride, offsets,
+          offsets.length, packed, wOff, c.out, o, outRowStride, cout, lastLanes, clampLo,
+          clampHi);
       if (epiloguePass) {
         int r = resRow + start * cout + oc;
         kernels.epilogue(epilogue, c.out, o, cout, rows, ch, c.aux, r, cout);
@@ -760,9 +695,8 @@ public final class Conv2dPlan {
       int tileIn = inBase + start * ps + jumps;
       boolean stored = false; // residual and clamp applied in the tile's store
       if (sliding) {
-        kernels.convSlideTile(rows, shape.strideW(), src, tileIn, ps / shape.strideW(), steps,
-            kTotal,
-            packed, wOff, c.out, o, cout, lastLanes, lo, hi);
+        kernels.convSlideTile(rows, shape.strideW(), src, tileIn, steps, kTotal, packed, wOff,
+            c.out, o, cout, lastLanes, lo, hi);
       } else if (first) {
         int[] k = linear && col + rows <= rowW ? null : steps;
         stored = epi && whole && storeResidual && kernels.convTileResidual(nv, rows, src, tileIn,
@@ -932,7 +866,7 @@ public final class Conv2dPlan {
   @Override
   public String toString() {
     return "Conv2dPlan[" + algorithm.name().toLowerCase(java.util.Locale.ROOT)
-        + (strips != null ? " in place with border strips" : "") + " " + shape
+        + " " + shape
         + ", " + weightLayout() + ", " + epilogue + ", " + ks.name() + "]";
   }
 }

@@ -64,13 +64,15 @@ public interface ConvKernels {
 
   /**
    * Sliding-window tile for kernel width 3, stride 1 or 2, dilation 1, one vector of output
-   * channels: step k = (kh, ic) reads input columns {@code in[inBase + kOff[k] + i * c]} for
-   * i in [0, (rb - 1) * stride + 3) and three weight vectors (kw = 0, 1, 2) at
+   * channels, over a group plane whose pixels are L (the provider's lanes) floats apart (a constant, so
+   * the SIMD kernels' broadcast offsets are too: C2 then merges their range checks). Step
+   * k = (kh, ic) reads input columns {@code in[inBase + kOff[k] + i * L]} for i in
+   * [0, (rb - 1) * stride + 3) and three weight vectors (kw = 0, 1, 2) at
    * {@code w[wOff + L + k*3*L]}; pixel r takes column r * stride + kw, in kw order.
    *
    * @param rb 1 to {@link #slideRows()}
    */
-  void convSlideTile(int rb, int stride, float[] in, int inBase, int c, int[] kOff, int steps,
+  void convSlideTile(int rb, int stride, float[] in, int inBase, int[] kOff, int steps,
       float[] w, int wOff, float[] out, int outBase, int outPixStride, int lastLanes, float lo,
       float hi);
 
@@ -79,13 +81,29 @@ public interface ConvKernels {
    * inRowStride}, output rows {@code outBase} and {@code outBase + outRowStride}. Each weight
    * vector feeds both rows. Same bits as two {@link #convSlideTile} calls.
    */
-  default void convSlideTile2(int rb, int stride, float[] in, int inBase, int inRowStride, int c,
+  default void convSlideTile2(int rb, int stride, float[] in, int inBase, int inRowStride,
       int[] kOff, int steps, float[] w, int wOff, float[] out, int outBase, int outRowStride,
       int outPixStride, int lastLanes, float lo, float hi) {
-    convSlideTile(rb, stride, in, inBase, c, kOff, steps, w, wOff, out, outBase, outPixStride,
+    convSlideTile(rb, stride, in, inBase, kOff, steps, w, wOff, out, outBase, outPixStride,
         lastLanes, lo, hi);
-    convSlideTile(rb, stride, in, inBase + inRowStride, c, kOff, steps, w, wOff, out,
+    convSlideTile(rb, stride, in, inBase + inRowStride, kOff, steps, w, wOff, out,
         outBase + outRowStride, outPixStride, lastLanes, lo, hi);
+  }
+
+  /**
+   * Splits {@code pixels} NHWC pixels of {@code cin} channels into group planes for the
+   * sliding tiles: group g's {@code icg} channels of pixel p go to
+   * {@code out[outOff + g * planeFloats + p * pixelStride]} (floats past icg are left alone).
+   */
+  default void splitGroups(float[] in, int inOff, int pixels, int cin, int icg, float[] out,
+      int outOff, long planeFloats, int pixelStride) {
+    int groups = cin / icg;
+    for (int p = 0; p < pixels; p++) {
+      for (int g = 0; g < groups; g++) {
+        System.arraycopy(in, inOff + p * cin + g * icg, out,
+            (int) (outOff + g * planeFloats + (long) p * pixelStride), icg);
+      }
+    }
   }
 
   /**

@@ -22,7 +22,7 @@ final class ScalarConvKernels implements ConvKernels {
   }
 
   @Override
-  public void convSlideTile(int rb, int stride, float[] in, int inBase, int c, int[] kOff,
+  public void convSlideTile(int rb, int stride, float[] in, int inBase, int[] kOff,
       int steps, float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo,
       float hi) {
     for (int r = 0; r < rb; r++) {
@@ -34,7 +34,7 @@ final class ScalarConvKernels implements ConvKernels {
       for (int r = 0; r < rb; r++) {
         int o = ob + r * ops;
         for (int kw = 0; kw < 3; kw++) {
-          float x = in[src + (r * stride + kw) * c];
+          float x = in[src + (r * stride + kw) * L];
           int wk = wp + kw * L;
           for (int l = 0; l < lastLanes; l++) {
             out[o + l] = Math.fma(w[wk + l], x, out[o + l]);

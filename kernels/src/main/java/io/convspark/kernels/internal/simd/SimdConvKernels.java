@@ -3236,7 +3236,7 @@ final class SimdConvKernels extends SimdConvSupport {
   }
 
   /** Sliding 1x3 window, stride 1, 8 pixels x one vector: 10 broadcasts feed 24 FMAs per (kh, ic) step. */
-  static void slide8(float[] in, int inBase, int c, int[] kOff, int steps, float[] w,
+  static void slide8(float[] in, int inBase, int[] kOff, int steps, float[] w,
       int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
     FloatVector b = FloatVector.fromArray(F, w, wOff);
     FloatVector lov = FloatVector.broadcast(F, lo);
@@ -3250,15 +3250,15 @@ final class SimdConvKernels extends SimdConvSupport {
     FloatVector a6 = b;
     FloatVector a7 = b;
     int wp = wOff + L;
-    final int p1 = 1 * c;
-    final int p2 = 2 * c;
-    final int p3 = 3 * c;
-    final int p4 = 4 * c;
-    final int p5 = 5 * c;
-    final int p6 = 6 * c;
-    final int p7 = 7 * c;
-    final int p8 = 8 * c;
-    final int p9 = 9 * c;
+    final int p1 = 1 * L;
+    final int p2 = 2 * L;
+    final int p3 = 3 * L;
+    final int p4 = 4 * L;
+    final int p5 = 5 * L;
+    final int p6 = 6 * L;
+    final int p7 = 7 * L;
+    final int p8 = 8 * L;
+    final int p9 = 9 * L;
     for (int k = 0; k < steps; k++) {
       FloatVector w0 = FloatVector.fromArray(F, w, wp);
       FloatVector w1 = FloatVector.fromArray(F, w, wp + L);
@@ -3322,7 +3322,7 @@ final class SimdConvKernels extends SimdConvSupport {
   }
 
   /** Sliding 1x3 window, stride 1, 7 pixels x one vector: 9 broadcasts feed 21 FMAs per (kh, ic) step. */
-  static void slide7(float[] in, int inBase, int c, int[] kOff, int steps, float[] w,
+  static void slide7(float[] in, int inBase, int[] kOff, int steps, float[] w,
       int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
     FloatVector b = FloatVector.fromArray(F, w, wOff);
     FloatVector lov = FloatVector.broadcast(F, lo);
@@ -3335,14 +3335,14 @@ final class SimdConvKernels extends SimdConvSupport {
     FloatVector a5 = b;
     FloatVector a6 = b;
     int wp = wOff + L;
-    final int p1 = 1 * c;
-    final int p2 = 2 * c;
-    final int p3 = 3 * c;
-    final int p4 = 4 * c;
-    final int p5 = 5 * c;
-    final int p6 = 6 * c;
-    final int p7 = 7 * c;
-    final int p8 = 8 * c;
+    final int p1 = 1 * L;
+    final int p2 = 2 * L;
+    final int p3 = 3 * L;
+    final int p4 = 4 * L;
+    final int p5 = 5 * L;
+    final int p6 = 6 * L;
+    final int p7 = 7 * L;
+    final int p8 = 8 * L;
     for (int k = 0; k < steps; k++) {
       FloatVector w0 = FloatVector.fromArray(F, w, wp);
       FloatVector w1 = FloatVector.fromArray(F, w, wp + L);
@@ -3400,7 +3400,7 @@ final class SimdConvKernels extends SimdConvSupport {
   }
 
   /** Sliding 1x3 window, stride 2, 8 pixels x one vector: 17 broadcasts feed 24 FMAs per (kh, ic) step. */
-  static void slide8s2(float[] in, int inBase, int c, int[] kOff, int steps, float[] w,
+  static void slide8s2(float[] in, int inBase, int[] kOff, int steps, float[] w,
       int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
     FloatVector b = FloatVector.fromArray(F, w, wOff);
     FloatVector lov = FloatVector.broadcast(F, lo);
@@ -3414,22 +3414,22 @@ final class SimdConvKernels extends SimdConvSupport {
     FloatVector a6 = b;
     FloatVector a7 = b;
     int wp = wOff + L;
-    final int p1 = 1 * c;
-    final int p2 = 2 * c;
-    final int p3 = 3 * c;
-    final int p4 = 4 * c;
-    final int p5 = 5 * c;
-    final int p6 = 6 * c;
-    final int p7 = 7 * c;
-    final int p8 = 8 * c;
-    final int p9 = 9 * c;
-    final int p10 = 10 * c;
-    final int p11 = 11 * c;
-    final int p12 = 12 * c;
-    final int p13 = 13 * c;
-    final int p14 = 14 * c;
-    final int p15 = 15 * c;
-    final int p16 = 16 * c;
+    final int p1 = 1 * L;
+    final int p2 = 2 * L;
+    final int p3 = 3 * L;
+    final int p4 = 4 * L;
+    final int p5 = 5 * L;
+    final int p6 = 6 * L;
+    final int p7 = 7 * L;
+    final int p8 = 8 * L;
+    final int p9 = 9 * L;
+    final int p10 = 10 * L;
+    final int p11 = 11 * L;
+    final int p12 = 12 * L;
+    final int p13 = 13 * L;
+    final int p14 = 14 * L;
+    final int p15 = 15 * L;
+    final int p16 = 16 * L;
     for (int k = 0; k < steps; k++) {
       FloatVector w0 = FloatVector.fromArray(F, w, wp);
       FloatVector w1 = FloatVector.fromArray(F, w, wp + L);
@@ -3500,7 +3500,7 @@ final class SimdConvKernels extends SimdConvSupport {
   }
 
   /** Sliding 1x3 window, stride 2, 7 pixels x one vector: 15 broadcasts feed 21 FMAs per (kh, ic) step. */
-  static void slide7s2(float[] in, int inBase, int c, int[] kOff, int steps, float[] w,
+  static void slide7s2(float[] in, int inBase, int[] kOff, int steps, float[] w,
       int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
     FloatVector b = FloatVector.fromArray(F, w, wOff);
     FloatVector lov = FloatVector.broadcast(F, lo);
@@ -3513,20 +3513,20 @@ final class SimdConvKernels extends SimdConvSupport {
     FloatVector a5 = b;
     FloatVector a6 = b;
     int wp = wOff + L;
-    final int p1 = 1 * c;
-    final int p2 = 2 * c;
-    final int p3 = 3 * c;
-    final int p4 = 4 * c;
-    final int p5 = 5 * c;
-    final int p6 = 6 * c;
-    final int p7 = 7 * c;
-    final int p8 = 8 * c;
-    final int p9 = 9 * c;
-    final int p10 = 10 * c;
-    final int p11 = 11 * c;
-    final int p12 = 12 * c;
-    final int p13 = 13 * c;
-    final int p14 = 14 * c;
+    final int p1 = 1 * L;
+    final int p2 = 2 * L;
+    final int p3 = 3 * L;
+    final int p4 = 4 * L;
+    final int p5 = 5 * L;
+    final int p6 = 6 * L;
+    final int p7 = 7 * L;
+    final int p8 = 8 * L;
+    final int p9 = 9 * L;
+    final int p10 = 10 * L;
+    final int p11 = 11 * L;
+    final int p12 = 12 * L;
+    final int p13 = 13 * L;
+    final int p14 = 14 * L;
     for (int k = 0; k < steps; k++) {
       FloatVector w0 = FloatVector.fromArray(F, w, wp);
       FloatVector w1 = FloatVector.fromArray(F, w, wp + L);
@@ -3590,15 +3590,15 @@ final class SimdConvKernels extends SimdConvSupport {
   }
 
   /** Sliding 1x3 window, stride 1, 1 pixels x one vector: 3 broadcasts feed 3 FMAs per (kh, ic) step. */
-  static void slide1(float[] in, int inBase, int c, int[] kOff, int steps, float[] w,
+  static void slide1(float[] in, int inBase, int[] kOff, int steps, float[] w,
       int wOff, float[] out, int ob, int ops, int lastLanes, float lo, float hi) {
     FloatVector b = FloatVector.fromArray(F, w, wOff);
     FloatVector lov = FloatVector.broadcast(F, lo);
     FloatVector hiv = FloatVector.broadcast(F, hi);
     FloatVector a0 = b;
     int wp = wOff + L;
-    final int p1 = 1 * c;
-    final int p2 = 2 * c;
+    final int p1 = 1 * L;
+    final int p2 = 2 * L;
     for (int k = 0; k < steps; k++) {
       FloatVector w0 = FloatVector.fromArray(F, w, wp);
       FloatVector w1 = FloatVector.fromArray(F, w, wp + L);
@@ -3620,7 +3620,7 @@ final class SimdConvKernels extends SimdConvSupport {
   }
 
   /** Two rows of slide8: 16 accumulators, three weight loads per (kh, ic) step for 48 FMAs. */
-  static void slide8x2(float[] in, int inBase, int rowStride, int c, int[] kOff, int steps,
+  static void slide8x2(float[] in, int inBase, int rowStride, int[] kOff, int steps,
       float[] w, int wOff, float[] out, int ob, int outRowStride, int ops, int lastLanes,
       float lo, float hi) {
     FloatVector b = FloatVector.fromArray(F, w, wOff);
@@ -3643,15 +3643,15 @@ final class SimdConvKernels extends SimdConvSupport {
     FloatVector a1_6 = b;
     FloatVector a1_7 = b;
     int wp = wOff + L;
-    final int p1 = 1 * c;
-    final int p2 = 2 * c;
-    final int p3 = 3 * c;
-    final int p4 = 4 * c;
-    final int p5 = 5 * c;
-    final int p6 = 6 * c;
-    final int p7 = 7 * c;
-    final int p8 = 8 * c;
-    final int p9 = 9 * c;
+    final int p1 = 1 * L;
+    final int p2 = 2 * L;
+    final int p3 = 3 * L;
+    final int p4 = 4 * L;
+    final int p5 = 5 * L;
+    final int p6 = 6 * L;
+    final int p7 = 7 * L;
+    final int p8 = 8 * L;
+    final int p9 = 9 * L;
     for (int k = 0; k < steps; k++) {
       FloatVector w0 = FloatVector.fromArray(F, w, wp);
       FloatVector w1 = FloatVector.fromArray(F, w, wp + L);
@@ -3766,7 +3766,7 @@ final class SimdConvKernels extends SimdConvSupport {
   }
 
   /** Two rows of slide7: 14 accumulators, three weight loads per (kh, ic) step for 42 FMAs. */
-  static void slide7x2(float[] in, int inBase, int rowStride, int c, int[] kOff, int steps,
+  static void slide7x2(float[] in, int inBase, int rowStride, int[] kOff, int steps,
       float[] w, int wOff, float[] out, int ob, int outRowStride, int ops, int lastLanes,
       float lo, float hi) {
     FloatVector b = FloatVector.fromArray(F, w, wOff);
@@ -3787,14 +3787,14 @@ final class SimdConvKernels extends SimdConvSupport {
     FloatVector a1_5 = b;
     FloatVector a1_6 = b;
     int wp = wOff + L;
-    final int p1 = 1 * c;
-    final int p2 = 2 * c;
-    final int p3 = 3 * c;
-    final int p4 = 4 * c;
-    final int p5 = 5 * c;
-    final int p6 = 6 * c;
-    final int p7 = 7 * c;
-    final int p8 = 8 * c;
+    final int p1 = 1 * L;
+    final int p2 = 2 * L;
+    final int p3 = 3 * L;
+    final int p4 = 4 * L;
+    final int p5 = 5 * L;
+    final int p6 = 6 * L;
+    final int p7 = 7 * L;
+    final int p8 = 8 * L;
     for (int k = 0; k < steps; k++) {
       FloatVector w0 = FloatVector.fromArray(F, w, wp);
       FloatVector w1 = FloatVector.fromArray(F, w, wp + L);
@@ -3897,7 +3897,7 @@ final class SimdConvKernels extends SimdConvSupport {
   }
 
   /** Two rows of slide8s2: 16 accumulators, three weight loads per (kh, ic) step for 48 FMAs. */
-  static void slide8x2s2(float[] in, int inBase, int rowStride, int c, int[] kOff, int steps,
+  static void slide8x2s2(float[] in, int inBase, int rowStride, int[] kOff, int steps,
       float[] w, int wOff, float[] out, int ob, int outRowStride, int ops, int lastLanes,
       float lo, float hi) {
     FloatVector b = FloatVector.fromArray(F, w, wOff);
@@ -3920,22 +3920,22 @@ final class SimdConvKernels extends SimdConvSupport {
     FloatVector a1_6 = b;
     FloatVector a1_7 = b;
     int wp = wOff + L;
-    final int p1 = 1 * c;
-    final int p2 = 2 * c;
-    final int p3 = 3 * c;
-    final int p4 = 4 * c;
-    final int p5 = 5 * c;
-    final int p6 = 6 * c;
-    final int p7 = 7 * c;
-    final int p8 = 8 * c;
-    final int p9 = 9 * c;
-    final int p10 = 10 * c;
-    final int p11 = 11 * c;
-    final int p12 = 12 * c;
-    final int p13 = 13 * c;
-    final int p14 = 14 * c;
-    final int p15 = 15 * c;
-    final int p16 = 16 * c;
+    final int p1 = 1 * L;
+    final int p2 = 2 * L;
+    final int p3 = 3 * L;
+    final int p4 = 4 * L;
+    final int p5 = 5 * L;
+    final int p6 = 6 * L;
+    final int p7 = 7 * L;
+    final int p8 = 8 * L;
+    final int p9 = 9 * L;
+    final int p10 = 10 * L;
+    final int p11 = 11 * L;
+    final int p12 = 12 * L;
+    final int p13 = 13 * L;
+    final int p14 = 14 * L;
+    final int p15 = 15 * L;
+    final int p16 = 16 * L;
     for (int k = 0; k < steps; k++) {
       FloatVector w0 = FloatVector.fromArray(F, w, wp);
       FloatVector w1 = FloatVector.fromArray(F, w, wp + L);
@@ -4064,7 +4064,7 @@ final class SimdConvKernels extends SimdConvSupport {
   }
 
   /** Two rows of slide7s2: 14 accumulators, three weight loads per (kh, ic) step for 42 FMAs. */
-  static void slide7x2s2(float[] in, int inBase, int rowStride, int c, int[] kOff, int steps,
+  static void slide7x2s2(float[] in, int inBase, int rowStride, int[] kOff, int steps,
       float[] w, int wOff, float[] out, int ob, int outRowStride, int ops, int lastLanes,
       float lo, float hi) {
     FloatVector b = FloatVector.fromArray(F, w, wOff);
@@ -4085,20 +4085,20 @@ final class SimdConvKernels extends SimdConvSupport {
     FloatVector a1_5 = b;
     FloatVector a1_6 = b;
     int wp = wOff + L;
-    final int p1 = 1 * c;
-    final int p2 = 2 * c;
-    final int p3 = 3 * c;
-    final int p4 = 4 * c;
-    final int p5 = 5 * c;
-    final int p6 = 6 * c;
-    final int p7 = 7 * c;
-    final int p8 = 8 * c;
-    final int p9 = 9 * c;
-    final int p10 = 10 * c;
-    final int p11 = 11 * c;
-    final int p12 = 12 * c;
-    final int p13 = 13 * c;
-    final int p14 = 14 * c;
+    final int p1 = 1 * L;
+    final int p2 = 2 * L;
+    final int p3 = 3 * L;
+    final int p4 = 4 * L;
+    final int p5 = 5 * L;
+    final int p6 = 6 * L;
+    final int p7 = 7 * L;
+    final int p8 = 8 * L;
+    final int p9 = 9 * L;
+    final int p10 = 10 * L;
+    final int p11 = 11 * L;
+    final int p12 = 12 * L;
+    final int p13 = 13 * L;
+    final int p14 = 14 * L;
     for (int k = 0; k < steps; k++) {
       FloatVector w0 = FloatVector.fromArray(F, w, wp);
       FloatVector w1 = FloatVector.fromArray(F, w, wp + L);

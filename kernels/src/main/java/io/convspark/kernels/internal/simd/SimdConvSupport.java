@@ -28,46 +28,64 @@ abstract class SimdConvSupport implements ConvKernels {
   }
 
   @Override
-  public void convSlideTile(int rb, int stride, float[] in, int inBase, int c, int[] kOff,
+  public void convSlideTile(int rb, int stride, float[] in, int inBase, int[] kOff,
       int steps, float[] w, int wOff, float[] out, int ob, int ops, int lastLanes, float lo,
       float hi) {
     if (rb == 8 && stride == 1) {
-      SimdConvKernels.slide8(in, inBase, c, kOff, steps, w, wOff, out, ob, ops, lastLanes, lo, hi);
+      SimdConvKernels.slide8(in, inBase, kOff, steps, w, wOff, out, ob, ops, lastLanes, lo, hi);
     } else if (rb == 7 && stride == 1) {
-      SimdConvKernels.slide7(in, inBase, c, kOff, steps, w, wOff, out, ob, ops, lastLanes, lo, hi);
+      SimdConvKernels.slide7(in, inBase, kOff, steps, w, wOff, out, ob, ops, lastLanes, lo, hi);
     } else if (rb == 8 && stride == 2) {
-      SimdConvKernels.slide8s2(in, inBase, c, kOff, steps, w, wOff, out, ob, ops, lastLanes, lo,
+      SimdConvKernels.slide8s2(in, inBase, kOff, steps, w, wOff, out, ob, ops, lastLanes, lo,
           hi);
     } else if (rb == 7 && stride == 2) {
-      SimdConvKernels.slide7s2(in, inBase, c, kOff, steps, w, wOff, out, ob, ops, lastLanes, lo,
+      SimdConvKernels.slide7s2(in, inBase, kOff, steps, w, wOff, out, ob, ops, lastLanes, lo,
           hi);
     } else {
       for (int r = 0; r < rb; r++) {
-        SimdConvKernels.slide1(in, inBase + r * stride * c, c, kOff, steps, w, wOff, out,
+        SimdConvKernels.slide1(in, inBase + r * stride * L, kOff, steps, w, wOff, out,
             ob + r * ops, ops, lastLanes, lo, hi);
       }
     }
   }
 
   @Override
-  public void convSlideTile2(int rb, int stride, float[] in, int inBase, int inRowStride, int c,
+  public void convSlideTile2(int rb, int stride, float[] in, int inBase, int inRowStride,
       int[] kOff, int steps, float[] w, int wOff, float[] out, int ob, int outRowStride, int ops,
       int lastLanes, float lo, float hi) {
     if (rb == 8 && stride == 1) {
-      SimdConvKernels.slide8x2(in, inBase, inRowStride, c, kOff, steps, w, wOff, out, ob,
+      SimdConvKernels.slide8x2(in, inBase, inRowStride, kOff, steps, w, wOff, out, ob,
           outRowStride, ops, lastLanes, lo, hi);
     } else if (rb == 7 && stride == 1) {
-      SimdConvKernels.slide7x2(in, inBase, inRowStride, c, kOff, steps, w, wOff, out, ob,
+      SimdConvKernels.slide7x2(in, inBase, inRowStride, kOff, steps, w, wOff, out, ob,
           outRowStride, ops, lastLanes, lo, hi);
     } else if (rb == 8 && stride == 2) {
-      SimdConvKernels.slide8x2s2(in, inBase, inRowStride, c, kOff, steps, w, wOff, out, ob,
+      SimdConvKernels.slide8x2s2(in, inBase, inRowStride, kOff, steps, w, wOff, out, ob,
           outRowStride, ops, lastLanes, lo, hi);
     } else if (rb == 7 && stride == 2) {
-      SimdConvKernels.slide7x2s2(in, inBase, inRowStride, c, kOff, steps, w, wOff, out, ob,
+      SimdConvKernels.slide7x2s2(in, inBase, inRowStride, kOff, steps, w, wOff, out, ob,
           outRowStride, ops, lastLanes, lo, hi);
     } else {
-      ConvKernels.super.convSlideTile2(rb, stride, in, inBase, inRowStride, c, kOff, steps, w,
+      ConvKernels.super.convSlideTile2(rb, stride, in, inBase, inRowStride, kOff, steps, w,
           wOff, out, ob, outRowStride, ops, lastLanes, lo, hi);
+    }
+  }
+
+  @Override
+  public void splitGroups(float[] in, int inOff, int pixels, int cin, int icg, float[] out,
+      int outOff, long planeFloats, int pixelStride) {
+    if (icg != L || pixelStride != L) {
+      ConvKernels.super.splitGroups(in, inOff, pixels, cin, icg, out, outOff, planeFloats,
+          pixelStride);
+      return;
+    }
+    int groups = cin / L;
+    for (int p = 0; p < pixels; p++) {
+      int src = inOff + p * cin;
+      long dst = outOff + (long) p * L;
+      for (int g = 0; g < groups; g++) {
+        FloatVector.fromArray(F, in, src + g * L).intoArray(out, (int) (dst + g * planeFloats));
+      }
     }
   }
 
