@@ -104,6 +104,11 @@ public final class Conv2dPlan {
    * 56x56x64 3x3, 147 KB of weights, lost 1.5 % this way and stays block-major).
    */
   private final boolean rowsOuter;
+  /**
+   * Direct convs over 3-channel input at stride 2 (stems) tile each output row on its own, so
+   * no tile wraps and the SIMD provider's stem kernels (pixel stride a constant) take them all.
+   */
+  private final boolean rowTiles;
   private static final int ROWS_OUTER_MAX_WEIGHTS = 16 << 10;
   /** A multiple of every tile height (4, 6, 8, 12), so chunk starts are tile starts. */
   private static final int GEMM_CHUNK_PIXELS = Integer.getInteger("convspark.gemmChunk", 48);
@@ -212,6 +217,8 @@ public final class Conv2dPlan {
         storeResidual ? residualHi : clampHi, storeResidual, epiloguePass);
     weightsOuter = packedLength > (long) paddedH * paddedW * s.inC();
     rowsOuter = copiesInput && !weightsOuter && packedLength <= ROWS_OUTER_MAX_WEIGHTS;
+    rowTiles = algorithm == Algorithm.DIRECT && s.strideW() * s.inC() == 6
+        && outW >= kernels.tileRows(blocks.vectors()[0]);
     twoRowDepthwise = algorithm == Algorithm.DEPTHWISE && s.kernelH() == 3 && s.kernelW() == 3
         && s.strideH() == 1 && s.strideW() == 1 && s.dilationH() == 1 && s.dilationW() == 1;
     itemBlocks = twoRowDepthwise && s.inC() % lanes == 0 ? s.inC() / lanes : 1;
@@ -445,6 +452,9 @@ public final class Conv2dPlan {
     if (algorithm == Algorithm.SLIDING) {
       return (outH + 1) / 2;
     }
+    if (rowTiles) {
+      return outH;
+    }
     return Math.max(1, outH * outW / GEMM_CHUNK_PIXELS);
   }
 
@@ -583,6 +593,11 @@ public final class Conv2dPlan {
           tiles(c, b, 0, outW, outW, src, rowIn, ps, NO_WRAP, 0, outImage + rowOut, cout,
               resImage + rowOut, kOff);
         }
+      } else if (rowTiles) {
+        int rowIn = image + blocks.group()[b] * icg + chunk * shape.strideH() * paddedW * cin;
+        int rowOut = chunk * outW * cout;
+        tiles(c, b, 0, outW, outW, src, rowIn, ps, NO_WRAP, 0, outImage + rowOut, cout,
+            resImage + rowOut, kOff);
       } else {
         int inBase = image + blocks.group()[b] * icg;
         int p0 = chunk * chunkPixels;
