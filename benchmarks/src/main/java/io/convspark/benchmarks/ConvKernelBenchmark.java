@@ -37,7 +37,7 @@ public class ConvKernelBenchmark {
     DEPTHWISE_L2("dw 3x3 56x56x32 (L2-resident)", "ih56iw56ic32oc32kh3kw3sh1sw1p1_1_1_1dh1dw1g32"),
     // A short reduction over a large image (RegNetX-400MF at 360x640, its first 1x1 conv).
     GEMM_K32("1x1 180x320x32->32 (K=32)", "ih180iw320ic32oc32kh1kw1sh1sw1p0_0_0_0dh1dw1g1"),
-    // The next layer there: a stride-2 grouped 3x3 over the 7.4 MB image, read in place.
+    // The next layer there: a stride-2 grouped 3x3 over the 7.4 MB image (split into group planes).
     GROUPED_S2("grouped 3x3/2 180x320x32 g2", "ih180iw320ic32oc32kh3kw3sh2sw2p1_1_1_1dh1dw1g2"),
     // Its stem: 3 input channels, 32 outputs (two vectors), stride 2.
     STEM_3X3_S2("stem 3x3/2 360x640x3->32", "ih360iw640ic3oc32kh3kw3sh2sw2p1_1_1_1dh1dw1g1"),
