@@ -67,8 +67,9 @@ public final class Conv2dPlan {
   /**
    * Sliding: floats of one group plane. The input is split, padded, into one plane per group
    * with pixels L floats apart ({@code [n][group][paddedH][paddedW][L]}), so the tiles'
-   * broadcast offsets are constants and C2 merges their range checks: 20x320x32 g2 stride 2,
-   * one thread, 101 -> 172 GFLOP/s; 12x20x400 g25, 157 -> 172.
+   * broadcast offsets are constants and C2 merges their range checks (with the channel count
+   * as stride it checked each one, and its code was fast in some JVMs only): one thread, five
+   * JVMs each, 12x20x400 g25 65-76 -> 81-82 % of peak, stride-2 24x40x400 g25 42-56 -> 64-68 %.
    */
   private final long planeFloats;
   private final int outH;
@@ -366,7 +367,7 @@ public final class Conv2dPlan {
 
   /**
    * Scratch floats {@link #execute} needs per image of the batch: the zero-bordered copy of
-   * the input, or 0. Give it {@code batch * scratchFloats()} floats.
+   * the input (split into group planes for sliding convs), or 0. Give it {@code batch * scratchFloats()} floats.
    */
   public long scratchFloats() {
     return winograd != null ? 0L // per-worker buffers in the pool (see WinogradConv)
