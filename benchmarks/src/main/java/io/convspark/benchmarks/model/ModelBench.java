@@ -48,9 +48,12 @@ public final class ModelBench {
     if (o.spark) {
       Path model = o.models.resolve(o.sparkModel + "-224x224.onnx");
       modelBytes(o.models, o.sparkModel, 224, 224);
-      report.spark(o.sparkModel, runSparkChild(model, o.quick ? 64 : 512, o.quick ? 2 : 7,
-          o.sparkHeap,
-          Path.of("benchmarks", "target", "spark-" + o.label + ".log")));
+      Map<String, String> spark = runChild(SparkBench.class, List.of(model.toString(),
+          "" + (o.quick ? 64 : 512), "" + (o.quick ? 2 : 7)), o.sparkHeap,
+          Path.of("benchmarks", "target", "spark-" + o.label + ".log"));
+      spark.putAll(runChild(SparkBaseline.class, List.of(), o.sparkHeap,
+          Path.of("benchmarks", "target", "spark-baseline-" + o.label + ".log")));
+      report.spark(o.sparkModel, spark);
     }
     Path md = o.out.resolve("models-" + o.label + (o.quick ? "-quick" : "") + ".md");
     Files.writeString(md, report.markdown(o.profile));
@@ -66,9 +69,9 @@ public final class ModelBench {
     return onnx;
   }
 
-  /** Runs {@link SparkBench} in a fresh JVM (same java, flags and classpath). */
-  static Map<String, String> runSparkChild(Path model, int images, int runs, String heap,
-      Path log) throws Exception {
+  /** Runs {@code main} in a fresh JVM (same java, flags and classpath): its RESULT lines. */
+  static Map<String, String> runChild(Class<?> main, List<String> args, String heap, Path log)
+      throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -77,8 +80,8 @@ public final class ModelBench {
       }
     }
     cmd.add("-Xmx" + heap);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
-        SparkBench.class.getName(), model.toString(), "" + images, "" + runs));
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+    cmd.addAll(args);
     Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
     Map<String, String> results = new LinkedHashMap<>();
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
@@ -92,7 +95,7 @@ public final class ModelBench {
       }
     }
     if (p.waitFor() != 0) {
-      throw new IllegalStateException("the Spark benchmark failed, see " + log);
+      throw new IllegalStateException(main.getSimpleName() + " failed, see " + log);
     }
     return results;
   }

@@ -181,6 +181,13 @@ final class Report {
         + " cached, before inference, %s MiB.%n", spark.get("heap"), peak, modelMiB, arenaMiB,
         bound, peak < bound ? "within" : "over", spark.get("rssAfterPlainMiB"),
         spark.get("rssImagesCachedMiB")));
+    if (spark.containsKey("bareSparkPeakRssMiB")) {
+      long bare = Long.parseLong(spark.get("bareSparkPeakRssMiB"));
+      s.append(f("%nThe floor: a bare local[2] Spark JVM with the same flags (no model, no"
+          + " images, five trivial jobs) peaks at **%d MiB**, %s the whole bound (%d MiB)"
+          + " before any model or image is loaded; Spark refuses a max heap below 450 MiB.%n",
+          bare, bare < bound ? "below" : "above", bound));
+    }
     return s.toString();
   }
 
