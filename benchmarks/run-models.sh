@@ -2,8 +2,9 @@
 # Whole-model benchmark (issue 6): ConvSpark vs ONNX Runtime on ResNet-50, MobileNetV2 and
 # RegNetX-400MF (seeded full-size torchvision architectures, generated into the gitignored
 # benchmarks/models/), 1 and 2 threads, interleaved in one JVM; then the Spark part. Writes
-# benchmarks/results/models-jdkNN.md and .png (models-jdkNN-quick.* with --quick).
-# Usage: benchmarks/run-models.sh [--quick] [--profile] [--jdk 17|25|both] [--no-spark] [--only ARCH]
+# benchmarks/results/models-jdkNN.md and .png (models-jdkNN-quick.* with --quick; --spark-only
+# runs the Spark part alone into spark-jdkNN.md).
+# Usage: benchmarks/run-models.sh [--quick] [--profile] [--jdk 17|25|both] [--no-spark] [--only ARCH] [--spark-only]
 # On a shared machine run it under the build lock so no build competes for the cores:
 #   flock /tmp/convspark-build.lock benchmarks/run-models.sh
 set -euo pipefail

@@ -18,7 +18,7 @@ import java.util.Map;
  * interleaved, then the Spark part in a child JVM; writes models-LABEL.md and .png.
  * Usage (see benchmarks/run-models.sh): ModelBench [--quick] [--profile] [--label L]
  * [--out DIR] [--models DIR] [--spark-model ARCH] [--spark-heap SIZE] [--no-spark]
- * [--only ARCH]
+ * [--only ARCH] [--spark-only]
  */
 public final class ModelBench {
   private ModelBench() {}
@@ -31,7 +31,7 @@ public final class ModelBench {
         OrtModel.version());
     System.out.println("ConvSpark kernels: " + report.species() + "; JDK " + report.jdk());
     for (ModelCase c : o.quick ? ModelCase.quick() : ModelCase.full()) {
-      if (o.only != null && !o.only.equals(c.arch())) {
+      if (o.sparkOnly || o.only != null && !o.only.equals(c.arch())) {
         continue;
       }
       byte[] onnx = modelBytes(o.models, c.arch(), c.height(), c.width());
@@ -55,11 +55,13 @@ public final class ModelBench {
           Path.of("benchmarks", "target", "spark-baseline-" + o.label + ".log")));
       report.spark(o.sparkModel, spark);
     }
-    Path md = o.out.resolve("models-" + o.label + (o.quick ? "-quick" : "") + ".md");
+    String name = (o.sparkOnly ? "spark-" : "models-") + o.label + (o.quick ? "-quick" : "");
+    Path md = o.out.resolve(name + ".md");
     Files.writeString(md, report.markdown(o.profile));
-    Chart.write(report, o.out.resolve("models-" + o.label + (o.quick ? "-quick" : "")
-        + ".png"));
-    System.out.println("wrote " + md + " and the .png");
+    if (!report.results().isEmpty()) {
+      Chart.write(report, o.out.resolve(name + ".png"));
+    }
+    System.out.println("wrote " + md + (report.results().isEmpty() ? "" : " and the .png"));
   }
 
   /** Generates the architecture (seeded, deterministic) and keeps the file for reuse. */
@@ -100,12 +102,14 @@ public final class ModelBench {
     return results;
   }
 
-  private record Options(boolean quick, boolean profile, boolean spark, String label, Path out,
-      Path models, String sparkModel, String sparkHeap, String only, String command) {
+  private record Options(boolean quick, boolean profile, boolean spark, boolean sparkOnly,
+      String label, Path out, Path models, String sparkModel, String sparkHeap, String only,
+      String command) {
     static Options parse(String[] args) {
       boolean quick = false;
       boolean profile = false;
       boolean spark = true;
+      boolean sparkOnly = false;
       String label = "jdk" + Runtime.version().feature();
       Path out = Path.of("benchmarks", "results");
       Path models = Path.of("benchmarks", "models");
@@ -121,19 +125,33 @@ public final class ModelBench {
           case "--quick" -> quick = true;
           case "--profile" -> profile = true;
           case "--no-spark" -> spark = false;
+          case "--spark-only" -> sparkOnly = true;
           case "--label" -> label = args[++i];
           case "--out" -> out = Path.of(args[++i]);
           case "--models" -> models = Path.of(args[++i]);
           case "--spark-model" -> sparkModel = args[++i];
           case "--spark-heap" -> sparkHeap = args[++i];
-          case "--only" -> only = args[++i];
+          case "--only" -> only = knownArch(args[++i]);
           default -> throw new IllegalArgumentException("unknown option " + args[i]
               + "; usage: [--quick] [--profile] [--no-spark] [--label L] [--out DIR]"
-              + " [--models DIR] [--spark-model ARCH] [--spark-heap SIZE] [--only ARCH]");
+              + " [--models DIR] [--spark-model ARCH] [--spark-heap SIZE] [--only ARCH]"
+              + " [--spark-only]");
         }
       }
-      return new Options(quick, profile, spark, label, out, models, sparkModel, sparkHeap, only,
-          command.replace(File.separatorChar, '/'));
+      if (sparkOnly && !spark) {
+        throw new IllegalArgumentException("cannot combine --spark-only with --no-spark");
+      }
+      return new Options(quick, profile, spark, sparkOnly, label, out, models, sparkModel,
+          sparkHeap, only, command.replace(File.separatorChar, '/'));
+    }
+
+    private static String knownArch(String arch) {
+      List<String> known = ModelCase.full().stream().map(ModelCase::arch).distinct().toList();
+      if (!known.contains(arch)) {
+        throw new IllegalArgumentException("cannot run --only " + arch + ": the models are "
+            + known);
+      }
+      return arch;
     }
   }
 }
