@@ -1,5 +1,6 @@
 package io.convspark.image;
 
+import io.convspark.kernels.PixelConversion;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
@@ -176,6 +177,11 @@ final class PixelSource {
     float d1 = add[1];
     float d2 = add[2];
     int i = base + y * scan;
+    if (stride == 3 && a0 <= 2 && a1 <= 2 && a2 <= 2) {
+      PixelConversion.bytesToFloats3(bytes, i, width, new int[] {a0, a1, a2}, mul, add, dst,
+          off);
+      return true;
+    }
     for (int x = 0; x < width; x++, i += stride, off += 3) {
       dst[off] = (bytes[i + a0] & 0xFF) * m0 + d0;
       dst[off + 1] = (bytes[i + a1] & 0xFF) * m1 + d1;
