@@ -167,26 +167,14 @@ final class PixelSource {
       return false;
     }
     int[] at = {o0, o1, o2};
-    int a0 = at[from[0]];
-    int a1 = at[from[1]];
-    int a2 = at[from[2]];
-    float m0 = mul[0];
-    float m1 = mul[1];
-    float m2 = mul[2];
-    float d0 = add[0];
-    float d1 = add[1];
-    float d2 = add[2];
-    int i = base + y * scan;
-    if (stride == 3 && a0 <= 2 && a1 <= 2 && a2 <= 2) {
-      PixelConversion.bytesToFloats3(bytes, i, width, new int[] {a0, a1, a2}, mul, add, dst,
-          off);
-      return true;
+    int[] offsets = {at[from[0]], at[from[1]], at[from[2]]};
+    for (int o : offsets) {
+      if (o >= stride) { // samples not inside their pixel (one bank, planes apart)
+        return false;
+      }
     }
-    for (int x = 0; x < width; x++, i += stride, off += 3) {
-      dst[off] = (bytes[i + a0] & 0xFF) * m0 + d0;
-      dst[off + 1] = (bytes[i + a1] & 0xFF) * m1 + d1;
-      dst[off + 2] = (bytes[i + a2] & 0xFF) * m2 + d2;
-    }
+    PixelConversion.bytesToFloats3(bytes, base + y * scan, width, stride, offsets, mul, add,
+        dst, off);
     return true;
   }
 

@@ -11,34 +11,42 @@ public final class PixelConversion {
   private PixelConversion() {}
 
   /**
-   * {@code out[outOff + 3x + c] = (src[srcOff + 3x + from[c]] & 0xFF) * mul[c] + add[c]} for x
-   * in [0, pixels): float multiply then add, as in scalar Java, so every provider gives the same
-   * bits.
+   * {@code out[outOff + 3x + c] = (src[srcOff + stride * x + from[c]] & 0xFF) * mul[c] + add[c]}
+   * for x in [0, pixels): 3 channels from pixels of {@code stride} bytes (3 for BGR, 4 for BGRA,
+   * 1 for gray with from = 0, 0, 0), float multiply then add as in scalar Java, so every
+   * provider gives the same bits.
    *
-   * @throws IllegalArgumentException if a {@code from[c]} is outside 0..2 or an array has fewer
-   *     than 3 entries
-   * @throws IndexOutOfBoundsException if a range is outside its array
+   * @throws IllegalArgumentException if {@code stride < 1}, {@code pixels < 0}, a
+   *     {@code from[c]} is outside [0, stride), or an array has fewer than 3 entries
+   * @throws IndexOutOfBoundsException if the bytes read or the floats written are outside
+   *     their arrays
    */
-  public static void bytesToFloats3(byte[] src, int srcOff, int pixels, int[] from, float[] mul,
-      float[] add, float[] out, int outOff) {
+  public static void bytesToFloats3(byte[] src, int srcOff, int pixels, int stride, int[] from,
+      float[] mul, float[] add, float[] out, int outOff) {
     if (from.length < 3 || mul.length < 3 || add.length < 3) {
       throw new IllegalArgumentException("cannot convert pixels: from, mul and add need 3"
           + " entries, have " + from.length + ", " + mul.length + ", " + add.length);
     }
+    if (stride < 1 || pixels < 0) {
+      throw new IllegalArgumentException("cannot convert pixels: " + pixels + " pixels of "
+          + stride + " bytes, need pixels >= 0 and stride >= 1");
+    }
+    int last = 0;
     for (int c = 0; c < 3; c++) {
-      if (from[c] < 0 || from[c] > 2) {
+      if (from[c] < 0 || from[c] >= stride) {
         throw new IllegalArgumentException("cannot convert pixels: from[" + c + "] = "
-            + from[c] + ", must be 0, 1 or 2");
+            + from[c] + ", must be in [0, " + stride + ")");
       }
+      last = Math.max(last, from[c]);
     }
-    if (pixels < 0) {
-      throw new IllegalArgumentException("cannot convert pixels: count " + pixels
-          + ", must be >= 0");
+    if (pixels == 0) {
+      return;
     }
-    Objects.checkFromIndexSize(srcOff, 3L * pixels > Integer.MAX_VALUE ? -1 : 3 * pixels,
-        src.length);
-    Objects.checkFromIndexSize(outOff, 3 * pixels, out.length);
-    KernelProvider.get().elementwise().bytesToFloats3(src, srcOff, pixels, from, mul, add, out,
-        outOff);
+    long read = (long) stride * (pixels - 1) + last + 1;
+    Objects.checkFromIndexSize(srcOff, read > Integer.MAX_VALUE ? -1 : (int) read, src.length);
+    Objects.checkFromIndexSize(outOff, 3L * pixels > Integer.MAX_VALUE ? -1 : 3 * pixels,
+        out.length);
+    KernelProvider.get().elementwise().bytesToFloats3(src, srcOff, pixels, stride, from, mul,
+        add, out, outOff);
   }
 }

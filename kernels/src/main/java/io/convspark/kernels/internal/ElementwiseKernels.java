@@ -31,12 +31,13 @@ public interface ElementwiseKernels {
   void softmax(float[] in, int inOff, float[] out, int outOff, int d);
 
   /**
-   * 3-channel 8-bit pixels to floats, channels reordered and scaled: {@code out[3x + c] =
-   * (src[3x + from[c]] & 0xFF) * mul[c] + add[c]} (offsets from srcOff and outOff) for x in
-   * [0, pixels), each {@code from[c]} in 0..2 (BGR to RGB is 2, 1, 0).
+   * 8-bit pixels of {@code stride} bytes to 3 floats each, channels picked and scaled:
+   * {@code out[3x + c] = (src[stride * x + from[c]] & 0xFF) * mul[c] + add[c]} (offsets from
+   * srcOff and outOff) for x in [0, pixels), each {@code from[c]} in [0, stride) (BGR to RGB is
+   * 2, 1, 0).
    */
-  default void bytesToFloats3(byte[] src, int srcOff, int pixels, int[] from, float[] mul,
-      float[] add, float[] out, int outOff) {
+  default void bytesToFloats3(byte[] src, int srcOff, int pixels, int stride, int[] from,
+      float[] mul, float[] add, float[] out, int outOff) {
     int a0 = from[0];
     int a1 = from[1];
     int a2 = from[2];
@@ -46,7 +47,7 @@ public interface ElementwiseKernels {
     float d0 = add[0];
     float d1 = add[1];
     float d2 = add[2];
-    for (int x = 0, i = srcOff, o = outOff; x < pixels; x++, i += 3, o += 3) {
+    for (int x = 0, i = srcOff, o = outOff; x < pixels; x++, i += stride, o += 3) {
       out[o] = (src[i + a0] & 0xFF) * m0 + d0;
       out[o + 1] = (src[i + a1] & 0xFF) * m1 + d1;
       out[o + 2] = (src[i + a2] & 0xFF) * m2 + d2;

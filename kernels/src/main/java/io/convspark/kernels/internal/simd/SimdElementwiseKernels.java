@@ -225,17 +225,18 @@ final class SimdElementwiseKernels implements ElementwiseKernels {
   }
 
   @Override
-  public void bytesToFloats3(byte[] src, int srcOff, int pixels, int[] from, float[] mul,
-      float[] add, float[] out, int outOff) {
-    int done = SimdPixels.available()
+  public void bytesToFloats3(byte[] src, int srcOff, int pixels, int stride, int[] from,
+      float[] mul, float[] add, float[] out, int outOff) {
+    int done = stride == 3 && SimdPixels.available()
         ? SimdPixels.bytesToFloats3(src, srcOff, 3 * pixels, from, mul, add, out, outOff) : 3;
     if (done <= 3) {
-      ElementwiseKernels.super.bytesToFloats3(src, srcOff, pixels, from, mul, add, out, outOff);
+      ElementwiseKernels.super.bytesToFloats3(src, srcOff, pixels, stride, from, mul, add, out,
+          outOff);
       return;
     }
     // Pixel 0 and the pixels after the vector part.
-    ElementwiseKernels.super.bytesToFloats3(src, srcOff, 1, from, mul, add, out, outOff);
-    ElementwiseKernels.super.bytesToFloats3(src, srcOff + done, pixels - done / 3, from, mul,
+    ElementwiseKernels.super.bytesToFloats3(src, srcOff, 1, 3, from, mul, add, out, outOff);
+    ElementwiseKernels.super.bytesToFloats3(src, srcOff + done, pixels - done / 3, 3, from, mul,
         add, out, outOff + done);
   }
 }
