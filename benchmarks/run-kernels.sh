@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Kernel benchmark: JMH, median GFLOP/s and % of peak for the issue's five convs on 1 and 2
-# threads. Usage: benchmarks/run-kernels.sh [--quick]   (JAVA_HOME picks the JDK to measure)
+# threads. Usage: benchmarks/run-kernels.sh [--quick] [--kernel=A,B] [--pixels]   (JAVA_HOME
+# picks the JDK to measure; --pixels times the image-to-float conversion instead)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"

@@ -22,7 +22,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * (256 GFLOP/s per core on the reference machine; override with -Dpeak.gflops.per.core).
  *
  * <p>Usage: {@code benchmarks/run-kernels.sh [--quick] [--kernel=DENSE_3X3,...] [--threads=1,2]
- * [--placement=arena,unaligned]}.
+ * [--placement=arena,unaligned]}; {@code --pixels} runs {@link PixelConversionBenchmark}
+ * instead (us per 224x224 image).
  */
 public final class KernelBench {
   private KernelBench() {}
@@ -38,6 +39,7 @@ public final class KernelBench {
         forkArgs.add("-D" + p + "=" + System.getProperty(p));
       }
     }
+    boolean pixels = Arrays.asList(args).contains("--pixels");
     OptionsBuilder ob = new OptionsBuilder();
     for (String a : args) {
       if (a.startsWith("--kernel=")) {
@@ -49,7 +51,8 @@ public final class KernelBench {
       }
     }
     Options opt = ob
-        .include(ConvKernelBenchmark.class.getSimpleName())
+        .include((pixels ? PixelConversionBenchmark.class : ConvKernelBenchmark.class)
+            .getName())
         .forks(quick ? 1 : 2)
         .warmupIterations(quick ? 3 : 5)
         .warmupTime(TimeValue.milliseconds(quick ? 300 : 1000))
@@ -58,6 +61,10 @@ public final class KernelBench {
         .jvmArgsAppend(forkArgs.toArray(new String[0]))
         .build();
     Collection<RunResult> results = new Runner(opt).run();
+    if (pixels) {
+      printPixels(results);
+      return;
+    }
 
     String provider = KernelProvider.get().name();
     System.out.println();
@@ -77,14 +84,7 @@ public final class KernelBench {
       ConvKernelBenchmark.Case c = ConvKernelBenchmark.Case.valueOf(
           r.getParams().getParam("kernel"));
       int threads = Integer.parseInt(r.getParams().getParam("threads"));
-      List<Double> us = new ArrayList<>();
-      r.getBenchmarkResults().forEach(br -> {
-        for (IterationResult it : br.getIterationResults()) {
-          us.add(it.getPrimaryResult().getScore());
-        }
-      });
-      us.sort(Double::compare);
-      double median = us.get(us.size() / 2);
+      double median = median(r);
       double mflop = c.shape().flops() / 1e6;
       double gflops = mflop / median * 1e3; // MFLOP per microsecond = TFLOP/s
       double pct = 100 * gflops / (peakPerCore * threads);
@@ -98,6 +98,31 @@ public final class KernelBench {
           c.label + algorithmNote(c) + placementNote(r), mflop,
           threads, median, gflops, pct, speedup);
     }
+  }
+
+  private static void printPixels(Collection<RunResult> results) {
+    System.out.println();
+    System.out.println("JDK " + Runtime.version() + ", kernels: " + KernelProvider.get().name());
+    System.out.println();
+    System.out.println("| pixels, 224x224 | median us an image | ns a float | GB/s written |");
+    System.out.println("|---|---|---|---|");
+    for (RunResult r : results) {
+      double median = median(r);
+      int floats = 3 * PixelConversionBenchmark.SIZE * PixelConversionBenchmark.SIZE;
+      System.out.printf("| %s | %.1f | %.3f | %.1f |%n", r.getParams().getParam("order"),
+          median, median * 1e3 / floats, 4.0 * floats / median / 1e3);
+    }
+  }
+
+  private static double median(RunResult r) {
+    List<Double> us = new ArrayList<>();
+    r.getBenchmarkResults().forEach(br -> {
+      for (IterationResult it : br.getIterationResults()) {
+        us.add(it.getPrimaryResult().getScore());
+      }
+    });
+    us.sort(Double::compare);
+    return us.get(us.size() / 2);
   }
 
   /**
